@@ -1,0 +1,67 @@
+import { DossierError, type ErrorCode } from '../core/errors.ts';
+import type { ProblemJson } from '../core/wire-schemas.ts';
+
+/** The only place an error code becomes an HTTP status (RFC 9457 problem details). */
+const STATUS: Record<ErrorCode, number> = {
+  INVALID_INPUT: 400,
+  UNKNOWN_EVIDENCE_KIND: 400,
+  EMPTY_EVIDENCE: 400,
+  INVALID_DIGEST: 400,
+  UPLOAD_INCOMPLETE: 400,
+  EVIDENCE_TOO_LARGE: 413,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  RELEASE_NOT_FOUND: 404,
+  BLOB_NOT_FOUND: 404,
+  NOT_FOUND: 404,
+  TAG_CONFLICT: 409,
+  DATA_DIR_UNUSABLE: 500,
+  SERVER_UNREACHABLE: 502,
+  SERVER_ERROR: 502,
+  INTERNAL: 500,
+};
+
+const TITLES: Record<ErrorCode, string> = {
+  INVALID_INPUT: 'Invalid input',
+  UNKNOWN_EVIDENCE_KIND: 'Unknown evidence kind',
+  EMPTY_EVIDENCE: 'Empty evidence',
+  INVALID_DIGEST: 'Invalid digest',
+  UPLOAD_INCOMPLETE: 'Upload incomplete',
+  EVIDENCE_TOO_LARGE: 'Evidence too large',
+  UNAUTHENTICATED: 'Authentication required',
+  FORBIDDEN: 'Forbidden',
+  RELEASE_NOT_FOUND: 'Release not found',
+  BLOB_NOT_FOUND: 'Blob not found',
+  NOT_FOUND: 'Not found',
+  TAG_CONFLICT: 'Release tag conflict',
+  DATA_DIR_UNUSABLE: 'Data directory unusable',
+  SERVER_UNREACHABLE: 'Server unreachable',
+  SERVER_ERROR: 'Server error',
+  INTERNAL: 'Internal error',
+};
+
+export function statusOf(code: ErrorCode): number {
+  return STATUS[code];
+}
+
+export function toProblem(error: DossierError, instance?: string): ProblemJson {
+  const problem: ProblemJson = {
+    // A URN rather than a URL: nothing is fetched, and docs/errors.md explains each code.
+    type: `urn:dossier:error:${error.code}`,
+    title: TITLES[error.code],
+    status: STATUS[error.code],
+    detail: error.message,
+    code: error.code,
+  };
+  if (instance !== undefined) problem.instance = instance;
+  if (error.issues.length > 0) problem.issues = error.issues;
+  return problem;
+}
+
+/** Faults that are not DossierErrors are reported without their internals. */
+export function internalProblem(instance?: string): ProblemJson {
+  return toProblem(
+    new DossierError('INTERNAL', 'the server failed to handle this request; see the server log'),
+    instance,
+  );
+}

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { MAX_PAGE_SIZE } from '../../core/page.ts';
+import { ReleaseInputSchema } from '../../core/release.ts';
+import { ProblemJson, ReleaseJson, ReleasePageJson } from '../../core/wire-schemas.ts';
+import { presentRelease } from '../present.ts';
+import { defineRoute } from '../route.ts';
+
+const IdOrTagParams = z.object({
+  idOrTag: z
+    .string()
+    .min(1)
+    .describe('release id (rel_…) or tag (service@version+chg-N), URL-encoded'),
+});
+
+const problems = {
+  400: { description: 'malformed input', json: ProblemJson },
+  401: { description: 'missing or unknown API token', json: ProblemJson },
+};
+
+export const releaseRoutes = [
+  defineRoute({
+    spec: {
+      method: 'POST',
+      path: '/v1/releases',
+      operationId: 'createRelease',
+      summary: 'Create a release (idempotent for an identical repeat)',
+      tag: 'releases',
+      auth: true,
+      body: { json: ReleaseInputSchema },
+      responses: {
+        201: { description: 'created', json: ReleaseJson },
+        200: { description: 'an identical release already existed', json: ReleaseJson },
+        ...problems,
+        409: {
+          description: 'the tag exists with a different commit or artifacts',
+          json: ProblemJson,
+        },
+      },
+    },
+    async handle({ request, reply, actor, services }) {
+      const { release, created } = await services.releases.create(actor, request.body);
+      reply.code(created ? 201 : 200).header('location', `/v1/releases/${release.id}`);
+      return presentRelease(release);
+    },
+  }),
+  defineRoute({
+    spec: {
+      method: 'GET',
+      path: '/v1/releases',
+      operationId: 'listReleases',
+      summary: 'List releases, newest first',
+      tag: 'releases',
+      auth: true,
+      query: z.object({
+        limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
+        cursor: z.string().optional(),
+        service: z.string().optional(),
+      }),
+      responses: {
+        200: { description: 'one page of releases', json: ReleasePageJson },
+        ...problems,
+      },
+    },
+    async handle({ query, services }) {
+      const page = await services.releases.list(query);
+      return { items: page.items.map(presentRelease), nextCursor: page.nextCursor };
+    },
+  }),
+  defineRoute({
+    spec: {
+      method: 'GET',
+      path: '/v1/releases/{idOrTag}',
+      operationId: 'getRelease',
+      summary: 'Get one release by id or tag',
+      tag: 'releases',
+      auth: true,
+      params: IdOrTagParams,
+      responses: {
+        200: { description: 'the release', json: ReleaseJson },
+        ...problems,
+        404: { description: 'no such release', json: ProblemJson },
+      },
+    },
+    async handle({ params, services }) {
+      return presentRelease(await services.releases.get(params.idOrTag));
+    },
+  }),
+];
+
+export { IdOrTagParams };

@@ -1,0 +1,35 @@
+import type {
+  AttachEvidenceJson,
+  EvidenceJson,
+  ReleaseJson,
+  ReleasePageJson,
+} from '../core/wire-schemas.ts';
+
+export interface AttachFile {
+  release: string;
+  kind: string;
+  name: string;
+  size: number;
+  open(): AsyncIterable<Uint8Array> & NodeJS.ReadableStream;
+}
+
+export interface ListReleasesParams {
+  limit?: number | undefined;
+  cursor?: string | undefined;
+  service?: string | undefined;
+}
+
+/**
+ * What the CLI asks of Dossier. Two implementations: over HTTP to a server, or in-process on a
+ * data directory (`--local`). Both answer with the API's JSON shapes and fail with DossierErrors.
+ */
+export interface DossierClient {
+  createRelease(
+    input: Record<string, unknown>,
+  ): Promise<{ release: ReleaseJson; created: boolean }>;
+  getRelease(idOrTag: string): Promise<ReleaseJson>;
+  listReleases(params: ListReleasesParams): Promise<ReleasePageJson>;
+  listEvidence(idOrTag: string): Promise<EvidenceJson[]>;
+  attachEvidence(file: AttachFile): Promise<AttachEvidenceJson>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,29 @@
+import type { ErrorCode } from '../core/errors.ts';
+
+/** What a pipeline reads from `dossier`: 0 done, 1 a check said no, 2 bad usage or input, 3 server. */
+export const EXIT = { ok: 0, checkFailed: 1, badInput: 2, serverFailed: 3 } as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** The only place an error code becomes an exit code. */
+const EXIT_BY_CODE: Record<ErrorCode, ExitCode> = {
+  INVALID_INPUT: EXIT.badInput,
+  UNKNOWN_EVIDENCE_KIND: EXIT.badInput,
+  EMPTY_EVIDENCE: EXIT.badInput,
+  EVIDENCE_TOO_LARGE: EXIT.badInput,
+  INVALID_DIGEST: EXIT.badInput,
+  RELEASE_NOT_FOUND: EXIT.badInput,
+  BLOB_NOT_FOUND: EXIT.badInput,
+  NOT_FOUND: EXIT.badInput,
+  TAG_CONFLICT: EXIT.badInput,
+  UNAUTHENTICATED: EXIT.badInput,
+  FORBIDDEN: EXIT.badInput,
+  DATA_DIR_UNUSABLE: EXIT.badInput,
+  UPLOAD_INCOMPLETE: EXIT.serverFailed,
+  SERVER_UNREACHABLE: EXIT.serverFailed,
+  SERVER_ERROR: EXIT.serverFailed,
+  INTERNAL: EXIT.serverFailed,
+};
+
+export function exitCodeOf(code: ErrorCode): ExitCode {
+  return EXIT_BY_CODE[code];
+}

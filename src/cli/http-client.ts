@@ -1,0 +1,175 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { Readable } from 'node:stream';
+import type { z } from 'zod';
+import { DossierError, isErrorCode } from '../core/errors.ts';
+import {
+  AttachEvidenceJson,
+  EvidenceListJson,
+  ReleaseJson,
+  ReleasePageJson,
+} from '../core/wire-schemas.ts';
+import type { DossierClient } from './client.ts';
+
+export interface HttpClientOptions {
+  baseUrl: string;
+  token: string;
+  userAgent?: string;
+}
+
+interface HttpResponse {
+  status: number;
+  headers: IncomingMessage['headers'];
+  body: Buffer;
+}
+
+/** Talks to a Dossier server. Errors come back as the server's DossierErrors (problem `code`). */
+export function httpClient(options: HttpClientOptions): DossierClient {
+  const base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
+  const call = async <T extends z.ZodType>(
+    method: string,
+    path: string,
+    schema: T,
+    body?: { json: unknown } | { stream: Readable; size: number },
+  ): Promise<{ status: number; data: z.output<T> }> => {
+    const url = new URL(path.replace(/^\//, ''), base);
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${options.token}`,
+      accept: 'application/json',
+      'user-agent': options.userAgent ?? 'dossier-cli',
+    };
+    let payload: Buffer | Readable | undefined;
+    if (body && 'json' in body) {
+      payload = Buffer.from(JSON.stringify(body.json));
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = String(payload.byteLength);
+    } else if (body) {
+      payload = body.stream;
+      headers['content-type'] = 'application/octet-stream';
+      headers['content-length'] = String(body.size);
+    }
+    const response = await send(method, url, headers, payload);
+    if (response.status >= 400) throw toError(response, url);
+    const parsed = schema.safeParse(parseJson(response, url));
+    if (!parsed.success) {
+      throw new DossierError(
+        'SERVER_ERROR',
+        `unexpected answer from ${url.origin}: ${parsed.error.message}`,
+      );
+    }
+    return { status: response.status, data: parsed.data };
+  };
+
+  return {
+    async createRelease(input) {
+      const { status, data } = await call('POST', '/v1/releases', ReleaseJson, { json: input });
+      return { release: data, created: status === 201 };
+    },
+    async getRelease(idOrTag) {
+      return (await call('GET', `/v1/releases/${encodeURIComponent(idOrTag)}`, ReleaseJson)).data;
+    },
+    async listReleases(params) {
+      const query = new URLSearchParams();
+      if (params.limit !== undefined) query.set('limit', String(params.limit));
+      if (params.cursor) query.set('cursor', params.cursor);
+      if (params.service) query.set('service', params.service);
+      const suffix = query.size > 0 ? `?${query}` : '';
+      return (await call('GET', `/v1/releases${suffix}`, ReleasePageJson)).data;
+    },
+    async listEvidence(idOrTag) {
+      const path = `/v1/releases/${encodeURIComponent(idOrTag)}/evidence`;
+      return (await call('GET', path, EvidenceListJson)).data.items;
+    },
+    async attachEvidence(file) {
+      const query = new URLSearchParams({ kind: file.kind, name: file.name });
+      const path = `/v1/releases/${encodeURIComponent(file.release)}/evidence?${query}`;
+      const stream = file.open() as unknown as Readable;
+      return (await call('POST', path, AttachEvidenceJson, { stream, size: file.size })).data;
+    },
+    async close() {},
+  };
+}
+
+/**
+ * Sends one request. The server may answer before it has read the whole body (a 413, a 404 for
+ * an unknown release) and then close the connection; that answer is what the user needs to see,
+ * so an error writing the body after a response arrived is not reported over it.
+ */
+function send(
+  method: string,
+  url: URL,
+  headers: Record<string, string>,
+  payload: Buffer | Readable | undefined,
+): Promise<HttpResponse> {
+  return new Promise((resolve, reject) => {
+    const requester = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    let answered = false;
+    const request = requester(url, { method, headers }, (response) => {
+      answered = true;
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () =>
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          body: Buffer.concat(chunks),
+        }),
+      );
+      response.on('error', (error) => reject(unreachable(url, error)));
+    });
+    request.on('error', (error) => {
+      if (!answered) reject(unreachable(url, error));
+    });
+    if (payload === undefined) {
+      request.end();
+    } else if (Buffer.isBuffer(payload)) {
+      request.end(payload);
+    } else {
+      payload.on('error', (error) => {
+        request.destroy(error);
+        reject(
+          new DossierError('INVALID_INPUT', `cannot read the file: ${error.message}`, {
+            cause: error,
+          }),
+        );
+      });
+      payload.pipe(request);
+    }
+  });
+}
+
+function unreachable(url: URL, error: Error): DossierError {
+  const code = (error as NodeJS.ErrnoException).code;
+  return new DossierError(
+    'SERVER_UNREACHABLE',
+    `cannot reach Dossier at ${url.origin}${code ? ` (${code})` : ''}: ${error.message}`,
+    { cause: error },
+  );
+}
+
+function parseJson(response: HttpResponse, url: URL): unknown {
+  try {
+    return JSON.parse(response.body.toString('utf8'));
+  } catch {
+    throw new DossierError(
+      'SERVER_ERROR',
+      `${url.origin} answered ${response.status} with a body that is not JSON; is DOSSIER_URL a Dossier server?`,
+    );
+  }
+}
+
+function toError(response: HttpResponse, url: URL): DossierError {
+  let problem: { code?: unknown; detail?: unknown; issues?: unknown } = {};
+  try {
+    problem = JSON.parse(response.body.toString('utf8'));
+  } catch {
+    // Not a problem document (a proxy's error page): described by status below.
+  }
+  const detail = typeof problem.detail === 'string' ? problem.detail : `HTTP ${response.status}`;
+  if (response.status >= 500) {
+    return new DossierError('SERVER_ERROR', `${url.origin} failed: ${detail}`);
+  }
+  const code = isErrorCode(problem.code) ? problem.code : 'INVALID_INPUT';
+  const issues = Array.isArray(problem.issues) ? problem.issues : [];
+  return new DossierError(code, detail, { issues });
+}

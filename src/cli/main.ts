@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { DossierError } from '../core/errors.ts';
+import { registerAttest } from './commands/attest.ts';
+import { registerRelease } from './commands/release.ts';
+import { registerServe } from './commands/serve.ts';
+import { EXIT, type ExitCode, exitCodeOf } from './exit-codes.ts';
+import { type Output, stdio } from './output.ts';
+
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
+
+export function buildProgram(io: Output): Command {
+  const program = new Command('dossier')
+    .description('Dossier: release records, evidence and gates for regulated delivery')
+    .option('--url <url>', 'Dossier server URL (default: $DOSSIER_URL)')
+    .option('--token <token>', 'API token (default: $DOSSIER_TOKEN)')
+    .option('--local <dir>', 'work on this data directory in-process instead of a server')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.out(text.trimEnd()),
+      writeErr: (text) => io.err(text.trimEnd()),
+    });
+  program
+    .command('version')
+    .description('print the version of Dossier')
+    .action(() => io.out(VERSION));
+  registerServe(program, io, VERSION);
+  registerRelease(program, io);
+  registerAttest(program, io);
+  for (const command of program.commands) applyToTree(command);
+  return program;
+}
+
+function applyToTree(command: Command): void {
+  command.exitOverride();
+  for (const child of command.commands) applyToTree(child);
+}
+
+export async function run(argv: string[], io: Output = stdio): Promise<ExitCode> {
+  const program = buildProgram(io);
+  // `--version` belongs to `release create`; alone, it asks for Dossier's own version.
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    io.out(VERSION);
+    return EXIT.ok;
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return EXIT.ok;
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+function reportError(error: unknown, io: Output): ExitCode {
+  if (error instanceof CommanderError) {
+    // Help and --version end with exit code 0; everything else commander rejects is bad usage.
+    return error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+  }
+  if (error instanceof DossierError) {
+    io.err(`dossier: ${error.message}`);
+    for (const issue of error.issues) io.err(`  ${issue.path}: ${issue.message}`);
+    return exitCodeOf(error.code);
+  }
+  io.err(`dossier: unexpected failure: ${(error as Error)?.stack ?? String(error)}`);
+  return EXIT.serverFailed;
+}
+
+if (import.meta.main) {
+  process.exitCode = await run(process.argv.slice(2));
+}

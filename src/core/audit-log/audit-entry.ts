@@ -1,0 +1,38 @@
+import { canonicalJson, type JsonValue } from './canonical-json.ts';
+import { hashLeaf, toHex } from './merkle-hash.ts';
+
+/** Every state change Dossier makes is named by one of these actions. */
+export const AUDIT_ACTIONS = ['token.created', 'release.created', 'evidence.attached'] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export interface AuditEntryInput {
+  time: string;
+  actor: string;
+  action: AuditAction;
+  /** What the change is about, as `kind:id` (`release:rel_…`, `token:tok_…`). */
+  subject: string;
+  details: { [key: string]: JsonValue };
+}
+
+export interface AuditEntry extends AuditEntryInput {
+  /** Position in the log, from 0 with no gaps: the entry's leaf index in the Merkle tree. */
+  seq: number;
+  /** RFC 6962 leaf hash of the entry's canonical JSON, lowercase hex. */
+  leafHash: string;
+}
+
+/** The exact bytes a leaf hash covers: the canonical JSON of the entry without its hash. */
+export function auditEntryBytes(entry: AuditEntryInput & { seq: number }): Uint8Array {
+  const { seq, time, actor, action, subject, details } = entry;
+  return new TextEncoder().encode(canonicalJson({ seq, time, actor, action, subject, details }));
+}
+
+export function sealAuditEntry(input: AuditEntryInput, seq: number): AuditEntry {
+  const leafHash = toHex(hashLeaf(auditEntryBytes({ ...input, seq })));
+  return { ...input, seq, leafHash };
+}
+
+/** Recomputes an entry's leaf hash; a stored entry whose hash differs has been altered. */
+export function isAuditEntryIntact(entry: AuditEntry): boolean {
+  return toHex(hashLeaf(auditEntryBytes(entry))) === entry.leafHash;
+}

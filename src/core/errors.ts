@@ -1,0 +1,56 @@
+/**
+ * Every failure Dossier reports carries one of these codes. The code, not the message, is the
+ * contract: `api/problem.ts` maps it to an HTTP status and `cli/exit-codes.ts` to an exit code,
+ * and `docs/errors.md` explains each one (a test keeps the three in step).
+ */
+export const ERROR_CODES = [
+  'INVALID_INPUT',
+  'UNKNOWN_EVIDENCE_KIND',
+  'EMPTY_EVIDENCE',
+  'EVIDENCE_TOO_LARGE',
+  'INVALID_DIGEST',
+  'UPLOAD_INCOMPLETE',
+  'RELEASE_NOT_FOUND',
+  'BLOB_NOT_FOUND',
+  'TAG_CONFLICT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'DATA_DIR_UNUSABLE',
+  'SERVER_UNREACHABLE',
+  'SERVER_ERROR',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** One problem found in an input, with where it is (`commit`, `artifacts[1]`). */
+export interface InputIssue {
+  path: string;
+  message: string;
+}
+
+export interface DossierErrorOptions {
+  cause?: unknown;
+  issues?: InputIssue[];
+}
+
+export class DossierError extends Error {
+  readonly code: ErrorCode;
+  readonly issues: InputIssue[];
+
+  constructor(code: ErrorCode, message: string, options: DossierErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'DossierError';
+    this.code = code;
+    this.issues = options.issues ?? [];
+  }
+}
+
+export function isDossierError(value: unknown): value is DossierError {
+  return value instanceof DossierError;
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}

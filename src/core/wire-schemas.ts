@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { EVIDENCE_KINDS } from './evidence-record.ts';
+import { RELEASE_STATES } from './release.ts';
+
+/**
+ * The JSON shapes of the public API, shared by the server (responses and the OpenAPI document),
+ * the CLI's HTTP client and the web UI.
+ */
+export const ReleaseJson = z
+  .object({
+    id: z.string().describe('rel_ followed by a ULID'),
+    tag: z.string().describe('service@version, then +chg-N when a change request is linked'),
+    service: z.string(),
+    version: z.string(),
+    commit: z.string().describe('full git commit SHA'),
+    change: z.string().nullable(),
+    artifacts: z.array(z.string()).describe('artifact digests, sha256:<hex>'),
+    state: z.enum(RELEASE_STATES),
+    createdAt: z.string().describe('ISO 8601, UTC'),
+    createdBy: z.string(),
+    evidenceCount: z.number().int(),
+  })
+  .meta({ id: 'Release' });
+export type ReleaseJson = z.infer<typeof ReleaseJson>;
+
+export const EvidenceJson = z
+  .object({
+    id: z.string(),
+    releaseId: z.string(),
+    kind: z.enum(EVIDENCE_KINDS),
+    name: z.string(),
+    size: z.number().int().describe('bytes'),
+    sha256: z.string().describe('SHA-256 of the original bytes, hex'),
+    mediaType: z.string(),
+    format: z.string().nullable(),
+    summary: z.record(z.string(), z.unknown()).nullable(),
+    submittedBy: z.string(),
+    submittedAt: z.string().describe('ISO 8601, UTC'),
+  })
+  .meta({ id: 'Evidence' });
+export type EvidenceJson = z.infer<typeof EvidenceJson>;
+
+export const ReleasePageJson = z
+  .object({ items: z.array(ReleaseJson), nextCursor: z.string().nullable() })
+  .meta({ id: 'ReleasePage' });
+export type ReleasePageJson = z.infer<typeof ReleasePageJson>;
+
+export const EvidenceListJson = z
+  .object({ items: z.array(EvidenceJson) })
+  .meta({ id: 'EvidenceList' });
+export type EvidenceListJson = z.infer<typeof EvidenceListJson>;
+
+export const AttachEvidenceJson = z
+  .object({
+    evidence: EvidenceJson,
+    created: z
+      .boolean()
+      .describe('false when the same bytes of the same kind were already attached'),
+  })
+  .meta({ id: 'AttachEvidenceResult' });
+export type AttachEvidenceJson = z.infer<typeof AttachEvidenceJson>;
+
+/** RFC 9457 problem details, with Dossier's error code and the problems found in the input. */
+export const ProblemJson = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.string(),
+    instance: z.string().optional(),
+    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ id: 'Problem' });
+export type ProblemJson = z.infer<typeof ProblemJson>;

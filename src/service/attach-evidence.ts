@@ -1,0 +1,160 @@
+import type { Actor } from '../core/actor.ts';
+import { DossierError } from '../core/errors.ts';
+import {
+  EVIDENCE_KINDS,
+  type Evidence,
+  evidenceNameProblem,
+  isEvidenceKind,
+} from '../core/evidence-record.ts';
+import type { Release } from '../core/release.ts';
+import { BlobTooLargeError, type StagedBlob } from '../store/blob/blob-store.ts';
+import { StoreConflictError } from '../store/store.ts';
+import type { ServiceDeps } from './deps.ts';
+import { getRelease } from './release-queries.ts';
+
+export interface AttachEvidenceRequest {
+  /** Release id or tag. */
+  release: string;
+  kind: string;
+  /** The file's name as the submitter knows it; metadata only. */
+  name: string;
+  mediaType?: string | undefined;
+  /** Size announced before the bytes arrive (Content-Length), to refuse oversize uploads early. */
+  declaredSize?: number | undefined;
+  body: AsyncIterable<Uint8Array>;
+}
+
+export interface AttachEvidenceResult {
+  evidence: Evidence;
+  /** False when the same bytes of the same kind were already on the release. */
+  created: boolean;
+}
+
+/**
+ * Checks the request, streams the bytes into the blob store while hashing them, and records the
+ * evidence with its audit entry in one transaction. Nothing is recorded unless every check passed
+ * and the bytes arrived whole.
+ */
+export async function attachEvidence(
+  deps: ServiceDeps,
+  actor: Actor,
+  request: AttachEvidenceRequest,
+): Promise<AttachEvidenceResult> {
+  const { kind, name } = checkRequest(request, deps.config.maxUploadBytes);
+  const release = await getRelease(deps, request.release);
+  const staged = await stageBody(deps, request.body);
+  if (staged.size === 0) {
+    await staged.discard();
+    throw new DossierError('EMPTY_EVIDENCE', `"${name}" is empty; evidence must have content`);
+  }
+  const existing = await deps.store.findEvidence(release.id, kind, staged.sha256);
+  if (existing) {
+    await staged.discard();
+    return { evidence: existing, created: false };
+  }
+  // Bytes first, record second: a crash in between leaves an unreferenced blob (harmless, same
+  // bytes as its name), never a record pointing at missing bytes.
+  await staged.commit();
+  const evidence: Evidence = {
+    id: deps.ids.next('evd'),
+    releaseId: release.id,
+    kind,
+    name,
+    size: staged.size,
+    sha256: staged.sha256,
+    mediaType: request.mediaType || 'application/octet-stream',
+    format: null,
+    summary: null,
+    submittedBy: actor.id,
+    submittedAt: deps.clock.now().toISOString(),
+  };
+  try {
+    return await deps.store.transaction(async (tx) => {
+      const raced = await tx.findEvidence(release.id, kind, staged.sha256);
+      if (raced) return { evidence: raced, created: false };
+      await tx.insertEvidence(evidence);
+      await tx.appendAudit(auditEntryFor(evidence, release, actor));
+      return { evidence, created: true };
+    });
+  } catch (error) {
+    if (error instanceof StoreConflictError) {
+      const raced = await deps.store.findEvidence(release.id, kind, staged.sha256);
+      if (raced) return { evidence: raced, created: false };
+    }
+    throw error;
+  }
+}
+
+function checkRequest(request: AttachEvidenceRequest, maxBytes: number) {
+  const { kind, name } = request;
+  if (!isEvidenceKind(kind)) {
+    throw new DossierError(
+      'UNKNOWN_EVIDENCE_KIND',
+      `unknown evidence kind "${kind}"; expected one of ${EVIDENCE_KINDS.join(', ')}`,
+      { issues: [{ path: 'kind', message: 'unknown evidence kind' }] },
+    );
+  }
+  const nameProblem = evidenceNameProblem(name);
+  if (nameProblem) {
+    throw new DossierError('INVALID_INPUT', `evidence name ${nameProblem}`, {
+      issues: [{ path: 'name', message: nameProblem }],
+    });
+  }
+  if (request.declaredSize !== undefined && request.declaredSize > maxBytes) {
+    throw tooLarge(name, maxBytes);
+  }
+  return { kind, name };
+}
+
+async function stageBody(deps: ServiceDeps, body: AsyncIterable<Uint8Array>): Promise<StagedBlob> {
+  try {
+    return await deps.blobs.stage(failuresAsIncomplete(body), {
+      maxBytes: deps.config.maxUploadBytes,
+    });
+  } catch (error) {
+    if (error instanceof BlobTooLargeError) throw tooLarge('the upload', error.maxBytes);
+    throw error;
+  }
+}
+
+/** A source that fails mid-stream (a dropped connection) means the bytes did not arrive whole. */
+async function* failuresAsIncomplete(body: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
+  try {
+    yield* body;
+  } catch (error) {
+    if (error instanceof DossierError) throw error;
+    throw new DossierError(
+      'UPLOAD_INCOMPLETE',
+      'the upload ended before all of its bytes arrived; nothing was stored',
+      { cause: error },
+    );
+  }
+}
+
+function tooLarge(what: string, maxBytes: number): DossierError {
+  return new DossierError(
+    'EVIDENCE_TOO_LARGE',
+    `${what} is larger than the limit of ${maxBytes} bytes (${formatMiB(maxBytes)}); nothing was stored`,
+  );
+}
+
+function formatMiB(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 2)} MiB`;
+}
+
+function auditEntryFor(evidence: Evidence, release: Release, actor: Actor) {
+  return {
+    time: evidence.submittedAt,
+    actor: actor.id,
+    action: 'evidence.attached' as const,
+    subject: `release:${release.id}`,
+    details: {
+      evidence: evidence.id,
+      tag: release.tag,
+      kind: evidence.kind,
+      name: evidence.name,
+      sha256: evidence.sha256,
+      size: evidence.size,
+    },
+  };
+}

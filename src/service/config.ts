@@ -1,0 +1,74 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { DossierError, type InputIssue } from '../core/errors.ts';
+
+/**
+ * Every setting Dossier reads, once, at start. Flags win over environment variables, which win
+ * over the defaults below. docs/configuration.md documents each row (a test keeps them in step).
+ */
+export const SETTINGS = {
+  dataDir: { flag: '--data', env: 'DOSSIER_DATA', default: './dossier-data' },
+  host: { flag: '--host', env: 'DOSSIER_HOST', default: '127.0.0.1' },
+  port: { flag: '--port', env: 'DOSSIER_PORT', default: 7600 },
+  maxUploadBytes: {
+    flag: '--max-upload-bytes',
+    env: 'DOSSIER_MAX_UPLOAD_BYTES',
+    default: 512 * 1024 * 1024, // 512 MiB
+  },
+  bootstrapToken: { flag: undefined, env: 'DOSSIER_BOOTSTRAP_TOKEN', default: undefined },
+} as const;
+
+export type SettingName = keyof typeof SETTINGS;
+
+const ConfigSchema = z
+  .object({
+    dataDir: z.string().min(1, 'must not be empty'),
+    host: z.string().min(1, 'must not be empty'),
+    port: z.coerce
+      .number({ error: 'must be a number' })
+      .int('must be a whole number')
+      .min(0, 'must be between 0 and 65535')
+      .max(65535, 'must be between 0 and 65535'),
+    maxUploadBytes: z.coerce
+      .number({ error: 'must be a number of bytes' })
+      .int('must be a whole number of bytes')
+      .positive('must be a positive number of bytes'),
+    bootstrapToken: z.string().optional(),
+  })
+  .strict();
+
+export type Config = Readonly<z.output<typeof ConfigSchema>>;
+
+export interface ConfigSources {
+  /** Values from command-line flags, by setting name; undefined means not given. */
+  flags?: Partial<Record<SettingName, string | number | undefined>>;
+  env?: Record<string, string | undefined>;
+}
+
+export function loadConfig(sources: ConfigSources = {}): Config {
+  const raw: Record<string, unknown> = {};
+  for (const [name, setting] of Object.entries(SETTINGS) as [
+    SettingName,
+    (typeof SETTINGS)[SettingName],
+  ][]) {
+    const fromFlag = sources.flags?.[name];
+    const fromEnv = setting.env ? sources.env?.[setting.env] : undefined;
+    const value = fromFlag ?? (fromEnv === '' ? undefined : fromEnv) ?? setting.default;
+    if (value !== undefined) raw[name] = value;
+  }
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issues: InputIssue[] = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]) as SettingName;
+      const setting = SETTINGS[name];
+      const where = [setting?.flag, setting?.env].filter(Boolean).join(' / ') || name;
+      return { path: where, message: issue.message };
+    });
+    throw new DossierError(
+      'INVALID_INPUT',
+      `invalid configuration: ${issues.map((issue) => `${issue.path} ${issue.message}`).join('; ')}`,
+      { issues },
+    );
+  }
+  return Object.freeze({ ...parsed.data, dataDir: resolve(parsed.data.dataDir) });
+}

@@ -1,0 +1,14 @@
+import type { BlobStore } from '../store/blob/blob-store.ts';
+import type { Store } from '../store/store.ts';
+import type { Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import type { IdGenerator } from './ids.ts';
+
+/** What every use case may touch: the narrow interfaces, never a concrete adapter. */
+export interface ServiceDeps {
+  store: Store;
+  blobs: BlobStore;
+  clock: Clock;
+  ids: IdGenerator;
+  config: Pick<Config, 'maxUploadBytes'>;
+}

@@ -1,0 +1,35 @@
+import type { Actor } from '../core/actor.ts';
+import { type AttachEvidenceRequest, attachEvidence } from './attach-evidence.ts';
+import { createRelease } from './create-release.ts';
+import type { ServiceDeps } from './deps.ts';
+import { listEvidence, openBlob } from './evidence-queries.ts';
+import { getRelease, type ListReleasesOptions, listReleases } from './release-queries.ts';
+import { authenticate, ensureBootstrapToken } from './tokens.ts';
+
+/**
+ * The composition root: every use case bound to one set of dependencies. The API, the CLI in
+ * `--local` mode and the tests all call Dossier through this object.
+ */
+export function createServices(deps: ServiceDeps) {
+  return {
+    deps,
+    releases: {
+      create: (actor: Actor, input: unknown) => createRelease(deps, actor, input),
+      get: (idOrTag: string) => getRelease(deps, idOrTag),
+      list: (options?: ListReleasesOptions) => listReleases(deps, options),
+    },
+    evidence: {
+      attach: (actor: Actor, request: AttachEvidenceRequest) =>
+        attachEvidence(deps, actor, request),
+      list: (idOrTag: string) => listEvidence(deps, idOrTag),
+      openBlob: (sha256: string) => openBlob(deps, sha256),
+    },
+    tokens: {
+      authenticate: (bearer: string | undefined) => authenticate(deps, bearer),
+      ensureBootstrap: (chosen: string | undefined) => ensureBootstrapToken(deps, chosen),
+    },
+    close: () => deps.store.close(),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

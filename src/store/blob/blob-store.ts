@@ -1,0 +1,32 @@
+import type { Readable } from 'node:stream';
+
+/** Bytes received and hashed, held under a temporary name until committed. */
+export interface StagedBlob {
+  sha256: string;
+  size: number;
+  /** Moves the bytes under their digest. Idempotent: an existing blob is kept as it is. */
+  commit(): Promise<void>;
+  /** Removes the temporary bytes; nothing was stored. */
+  discard(): Promise<void>;
+}
+
+export interface StageOptions {
+  /** Refuse (and keep nothing of) a stream longer than this. */
+  maxBytes: number;
+}
+
+/** Content-addressed storage: a blob is written once under its SHA-256 and never rewritten. */
+export interface BlobStore {
+  stage(source: AsyncIterable<Uint8Array>, options: StageOptions): Promise<StagedBlob>;
+  open(sha256: string): Promise<Readable | undefined>;
+  has(sha256: string): Promise<boolean>;
+}
+
+export class BlobTooLargeError extends Error {
+  readonly maxBytes: number;
+  constructor(maxBytes: number) {
+    super(`blob exceeds the limit of ${maxBytes} bytes`);
+    this.name = 'BlobTooLargeError';
+    this.maxBytes = maxBytes;
+  }
+}

@@ -1,0 +1,357 @@
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import type { ApiToken, Role } from '../../core/api-token.ts';
+import {
+  type AuditEntry,
+  type AuditEntryInput,
+  sealAuditEntry,
+} from '../../core/audit-log/audit-entry.ts';
+import { canonicalJson } from '../../core/audit-log/canonical-json.ts';
+import type { Evidence, EvidenceKind } from '../../core/evidence-record.ts';
+import type { Page } from '../../core/page.ts';
+import type { Release, ReleaseState } from '../../core/release.ts';
+import { decodeSeqCursor, encodeSeqCursor } from '../cursor.ts';
+import {
+  type AuditQuery,
+  type ReleaseQuery,
+  type Store,
+  StoreConflictError,
+  type StoreTx,
+} from '../store.ts';
+import { applyMigrations } from './apply-migrations.ts';
+import { SQLITE_MIGRATIONS } from './migrations.ts';
+
+type Row = Record<string, SQLInputValue>;
+
+/**
+ * Opens (creating if needed) the embedded store at `path`. Writes go through one connection and
+ * run one transaction at a time; reads use a second connection so they see only committed data
+ * (WAL lets them proceed while a write is in progress).
+ */
+export async function openSqliteStore(path: string): Promise<Store> {
+  const writer = new DatabaseSync(path);
+  writer.exec(`
+    PRAGMA journal_mode = WAL;
+    PRAGMA synchronous = FULL;
+    PRAGMA foreign_keys = ON;
+    PRAGMA busy_timeout = 5000;
+  `);
+  applyMigrations(writer, SQLITE_MIGRATIONS);
+  const reader = new DatabaseSync(path, { readOnly: true });
+  reader.exec('PRAGMA busy_timeout = 5000;');
+  return new SqliteStore(writer, reader);
+}
+
+class SqliteStore implements Store {
+  readonly #writer: DatabaseSync;
+  readonly #reader: DatabaseSync;
+  readonly #reads: SqliteQueries;
+  readonly #writes: SqliteQueries;
+  #queue: Promise<unknown> = Promise.resolve();
+  #closed = false;
+
+  constructor(writer: DatabaseSync, reader: DatabaseSync) {
+    this.#writer = writer;
+    this.#reader = reader;
+    this.#reads = new SqliteQueries(reader);
+    this.#writes = new SqliteQueries(writer);
+  }
+
+  transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
+    // node:sqlite is synchronous but `work` is async: queue transactions so two of them never
+    // share the writer connection's open transaction.
+    const run = this.#queue.then(() => this.#runTransaction(work));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #runTransaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
+    if (this.#closed) throw new Error('store is closed');
+    this.#writer.exec('BEGIN IMMEDIATE');
+    try {
+      const result = await work(this.#writes);
+      this.#writer.exec('COMMIT');
+      return result;
+    } catch (error) {
+      if (this.#writer.isTransaction) this.#writer.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#queue;
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#reader.close();
+    this.#writer.close();
+  }
+
+  getReleaseById(id: string) {
+    return this.#reads.getReleaseById(id);
+  }
+  getReleaseByTag(tag: string) {
+    return this.#reads.getReleaseByTag(tag);
+  }
+  listReleases(query: ReleaseQuery) {
+    return this.#reads.listReleases(query);
+  }
+  listEvidence(releaseId: string) {
+    return this.#reads.listEvidence(releaseId);
+  }
+  findEvidence(releaseId: string, kind: EvidenceKind, sha256: string) {
+    return this.#reads.findEvidence(releaseId, kind, sha256);
+  }
+  isBlobReferenced(sha256: string) {
+    return this.#reads.isBlobReferenced(sha256);
+  }
+  findTokenByHash(tokenHash: string) {
+    return this.#reads.findTokenByHash(tokenHash);
+  }
+  countTokens() {
+    return this.#reads.countTokens();
+  }
+  listAuditEntries(query: AuditQuery) {
+    return this.#reads.listAuditEntries(query);
+  }
+  countAuditEntries() {
+    return this.#reads.countAuditEntries();
+  }
+}
+
+class SqliteQueries implements StoreTx {
+  readonly #db: DatabaseSync;
+  readonly #statements = new Map<string, StatementSync>();
+
+  constructor(db: DatabaseSync) {
+    this.#db = db;
+  }
+
+  #statement(sql: string): StatementSync {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  #run(sql: string, params: Row): void {
+    try {
+      this.#statement(sql).run(params);
+    } catch (error) {
+      throw asConflict(error) ?? error;
+    }
+  }
+
+  async getReleaseById(id: string): Promise<Release | undefined> {
+    const row = this.#statement('SELECT * FROM releases WHERE id = ?').get(id);
+    return row ? toRelease(row) : undefined;
+  }
+
+  async getReleaseByTag(tag: string): Promise<Release | undefined> {
+    const row = this.#statement('SELECT * FROM releases WHERE tag = ?').get(tag);
+    return row ? toRelease(row) : undefined;
+  }
+
+  async listReleases(query: ReleaseQuery): Promise<Page<Release>> {
+    const before =
+      query.cursor === undefined ? Number.MAX_SAFE_INTEGER : decodeSeqCursor(query.cursor);
+    const rows =
+      query.service === undefined
+        ? this.#statement('SELECT * FROM releases WHERE seq < ? ORDER BY seq DESC LIMIT ?').all(
+            before,
+            query.limit + 1,
+          )
+        : this.#statement(
+            'SELECT * FROM releases WHERE service = ? AND seq < ? ORDER BY seq DESC LIMIT ?',
+          ).all(query.service, before, query.limit + 1);
+    const items = rows.slice(0, query.limit);
+    const last = items.at(-1);
+    return {
+      items: items.map(toRelease),
+      nextCursor: rows.length > query.limit && last ? encodeSeqCursor(Number(last.seq)) : null,
+    };
+  }
+
+  async listEvidence(releaseId: string): Promise<Evidence[]> {
+    return this.#statement('SELECT * FROM evidence WHERE release_id = ? ORDER BY seq')
+      .all(releaseId)
+      .map(toEvidence);
+  }
+
+  async findEvidence(releaseId: string, kind: EvidenceKind, sha256: string) {
+    const row = this.#statement(
+      'SELECT * FROM evidence WHERE release_id = ? AND kind = ? AND sha256 = ?',
+    ).get(releaseId, kind, sha256);
+    return row ? toEvidence(row) : undefined;
+  }
+
+  async isBlobReferenced(sha256: string): Promise<boolean> {
+    return (
+      this.#statement('SELECT 1 FROM evidence WHERE sha256 = ? LIMIT 1').get(sha256) !== undefined
+    );
+  }
+
+  async findTokenByHash(tokenHash: string): Promise<ApiToken | undefined> {
+    const row = this.#statement('SELECT * FROM api_tokens WHERE token_hash = ?').get(tokenHash);
+    return row ? toToken(row) : undefined;
+  }
+
+  async countTokens(): Promise<number> {
+    const row = this.#statement('SELECT COUNT(*) AS n FROM api_tokens').get();
+    return Number(row?.n ?? 0);
+  }
+
+  async listAuditEntries(query: AuditQuery): Promise<AuditEntry[]> {
+    return this.#statement('SELECT * FROM audit_log WHERE seq >= ? ORDER BY seq LIMIT ?')
+      .all(query.fromSeq, query.limit)
+      .map(toAuditEntry);
+  }
+
+  async countAuditEntries(): Promise<number> {
+    const row = this.#statement('SELECT COUNT(*) AS n FROM audit_log').get();
+    return Number(row?.n ?? 0);
+  }
+
+  async insertRelease(release: Release): Promise<void> {
+    this.#run(
+      `INSERT INTO releases (id, tag, service, version, commit_sha, change_id, artifacts, state,
+         created_at, created_by, evidence_count)
+       VALUES ($id, $tag, $service, $version, $commit, $change, $artifacts, $state,
+         $createdAt, $createdBy, $evidenceCount)`,
+      {
+        $id: release.id,
+        $tag: release.tag,
+        $service: release.service,
+        $version: release.version,
+        $commit: release.commit,
+        $change: release.change,
+        $artifacts: JSON.stringify(release.artifacts),
+        $state: release.state,
+        $createdAt: release.createdAt,
+        $createdBy: release.createdBy,
+        $evidenceCount: release.evidenceCount,
+      },
+    );
+  }
+
+  async insertEvidence(evidence: Evidence): Promise<void> {
+    this.#run(
+      `INSERT INTO evidence (id, release_id, kind, name, size, sha256, media_type, format, summary,
+         submitted_by, submitted_at)
+       VALUES ($id, $releaseId, $kind, $name, $size, $sha256, $mediaType, $format, $summary,
+         $submittedBy, $submittedAt)`,
+      {
+        $id: evidence.id,
+        $releaseId: evidence.releaseId,
+        $kind: evidence.kind,
+        $name: evidence.name,
+        $size: evidence.size,
+        $sha256: evidence.sha256,
+        $mediaType: evidence.mediaType,
+        $format: evidence.format,
+        $summary: evidence.summary === null ? null : JSON.stringify(evidence.summary),
+        $submittedBy: evidence.submittedBy,
+        $submittedAt: evidence.submittedAt,
+      },
+    );
+    this.#run('UPDATE releases SET evidence_count = evidence_count + 1 WHERE id = $id', {
+      $id: evidence.releaseId,
+    });
+  }
+
+  async insertToken(token: ApiToken): Promise<void> {
+    this.#run(
+      `INSERT INTO api_tokens (id, name, token_hash, roles, created_at, created_by)
+       VALUES ($id, $name, $tokenHash, $roles, $createdAt, $createdBy)`,
+      {
+        $id: token.id,
+        $name: token.name,
+        $tokenHash: token.tokenHash,
+        $roles: JSON.stringify(token.roles),
+        $createdAt: token.createdAt,
+        $createdBy: token.createdBy,
+      },
+    );
+  }
+
+  async appendAudit(input: AuditEntryInput): Promise<AuditEntry> {
+    const next = this.#statement('SELECT COALESCE(MAX(seq) + 1, 0) AS next FROM audit_log').get();
+    const entry = sealAuditEntry(input, Number(next?.next ?? 0));
+    this.#run(
+      `INSERT INTO audit_log (seq, time, actor, action, subject, details, leaf_hash)
+       VALUES ($seq, $time, $actor, $action, $subject, $details, $leafHash)`,
+      {
+        $seq: entry.seq,
+        $time: entry.time,
+        $actor: entry.actor,
+        $action: entry.action,
+        $subject: entry.subject,
+        $details: canonicalJson(entry.details),
+        $leafHash: entry.leafHash,
+      },
+    );
+    return entry;
+  }
+}
+
+function asConflict(error: unknown): StoreConflictError | undefined {
+  const message = error instanceof Error ? error.message : '';
+  const match = /UNIQUE constraint failed: ([\w., ]+)/.exec(message);
+  return match?.[1] ? new StoreConflictError(match[1], { cause: error }) : undefined;
+}
+
+function toRelease(row: Row): Release {
+  return {
+    id: String(row.id),
+    tag: String(row.tag),
+    service: String(row.service),
+    version: String(row.version),
+    commit: String(row.commit_sha),
+    change: row.change_id === null ? null : String(row.change_id),
+    artifacts: JSON.parse(String(row.artifacts)) as string[],
+    state: String(row.state) as ReleaseState,
+    createdAt: String(row.created_at),
+    createdBy: String(row.created_by),
+    evidenceCount: Number(row.evidence_count),
+  };
+}
+
+function toEvidence(row: Row): Evidence {
+  return {
+    id: String(row.id),
+    releaseId: String(row.release_id),
+    kind: String(row.kind) as EvidenceKind,
+    name: String(row.name),
+    size: Number(row.size),
+    sha256: String(row.sha256),
+    mediaType: String(row.media_type),
+    format: row.format === null ? null : String(row.format),
+    summary:
+      row.summary === null ? null : (JSON.parse(String(row.summary)) as Record<string, unknown>),
+    submittedBy: String(row.submitted_by),
+    submittedAt: String(row.submitted_at),
+  };
+}
+
+function toToken(row: Row): ApiToken {
+  return {
+    id: String(row.id),
+    name: String(row.name),
+    tokenHash: String(row.token_hash),
+    roles: JSON.parse(String(row.roles)) as Role[],
+    createdAt: String(row.created_at),
+    createdBy: String(row.created_by),
+  };
+}
+
+function toAuditEntry(row: Row): AuditEntry {
+  return {
+    seq: Number(row.seq),
+    time: String(row.time),
+    actor: String(row.actor),
+    action: String(row.action) as AuditEntry['action'],
+    subject: String(row.subject),
+    details: JSON.parse(String(row.details)) as AuditEntry['details'],
+    leafHash: String(row.leaf_hash),
+  };
+}

@@ -1,0 +1,68 @@
+import type { ApiToken } from '../core/api-token.ts';
+import type { AuditEntry, AuditEntryInput } from '../core/audit-log/audit-entry.ts';
+import type { Evidence, EvidenceKind } from '../core/evidence-record.ts';
+import type { Page } from '../core/page.ts';
+import type { Release } from '../core/release.ts';
+
+export interface ReleaseQuery {
+  limit: number;
+  /** Cursor from a previous page's `nextCursor`. */
+  cursor?: string | undefined;
+  service?: string | undefined;
+}
+
+export interface AuditQuery {
+  /** First sequence number to return. */
+  fromSeq: number;
+  limit: number;
+}
+
+/** Reads, available inside and outside a transaction. Records come back as domain types. */
+export interface StoreReader {
+  getReleaseById(id: string): Promise<Release | undefined>;
+  getReleaseByTag(tag: string): Promise<Release | undefined>;
+  /** Newest first. */
+  listReleases(query: ReleaseQuery): Promise<Page<Release>>;
+  /** Oldest first, as attached. */
+  listEvidence(releaseId: string): Promise<Evidence[]>;
+  findEvidence(
+    releaseId: string,
+    kind: EvidenceKind,
+    sha256: string,
+  ): Promise<Evidence | undefined>;
+  /** Whether any evidence record points at this blob; blobs are only served if one does. */
+  isBlobReferenced(sha256: string): Promise<boolean>;
+  findTokenByHash(tokenHash: string): Promise<ApiToken | undefined>;
+  countTokens(): Promise<number>;
+  listAuditEntries(query: AuditQuery): Promise<AuditEntry[]>;
+  countAuditEntries(): Promise<number>;
+}
+
+/** Writes. Only reachable inside `Store.transaction`, so every change commits with its audit entry. */
+export interface StoreTx extends StoreReader {
+  insertRelease(release: Release): Promise<void>;
+  /** Inserts the record and counts it on its release. */
+  insertEvidence(evidence: Evidence): Promise<void>;
+  insertToken(token: ApiToken): Promise<void>;
+  /** Appends at the next sequence number and returns the sealed entry. */
+  appendAudit(entry: AuditEntryInput): Promise<AuditEntry>;
+}
+
+export interface Store extends StoreReader {
+  /**
+   * Runs `work` in one atomic, durable transaction: all of its writes commit together or none do.
+   * Transactions on one store never interleave.
+   */
+  transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Unique-key violations surface as this, so services can tell a race from a fault. */
+export class StoreConflictError extends Error {
+  readonly constraint: string;
+  constructor(constraint: string, options?: { cause?: unknown }) {
+    super(`store conflict on ${constraint}`, options);
+    this.name = 'StoreConflictError';
+    this.constraint = constraint;
+  }
+}
