@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { after, before, describe, it } from 'node:test';
+import { buildEvidence, buildRelease } from '../../../test/support/builders.ts';
+import { applyMigrations } from './apply-migrations.ts';
+import { SQLITE_MIGRATIONS } from './migrations.ts';
+import { openSqliteStore } from './sqlite-store.ts';
+
+describe('SQLite store specifics', () => {
+  let dir: string;
+  let path: string;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'dossier-sqlite-specific-'));
+    path = join(dir, 'dossier.db');
+    const store = await openSqliteStore(path);
+    const release = buildRelease();
+    await store.transaction(async (tx) => {
+      await tx.insertRelease(release);
+      await tx.insertEvidence(buildEvidence(release.id));
+      await tx.appendAudit({
+        time: 't',
+        actor: 'a',
+        action: 'release.created',
+        subject: 's',
+        details: {},
+      });
+    });
+    await store.close();
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it('runs in WAL mode with full synchronous commits', () => {
+    const db = new DatabaseSync(path);
+    assert.equal(db.prepare('PRAGMA journal_mode').get()?.journal_mode, 'wal');
+    db.close();
+  });
+
+  it('refuses to update or delete audit log entries, even through raw SQL', () => {
+    const db = new DatabaseSync(path);
+    assert.throws(() => db.exec("UPDATE audit_log SET actor = 'mallory'"), /append-only/);
+    assert.throws(() => db.exec('DELETE FROM audit_log'), /append-only/);
+    db.close();
+  });
+
+  it('refuses to update or delete evidence records', () => {
+    const db = new DatabaseSync(path);
+    assert.throws(() => db.exec("UPDATE evidence SET sha256 = 'x'"), /immutable/);
+    assert.throws(() => db.exec('DELETE FROM evidence'), /immutable/);
+    db.close();
+  });
+
+  it('applies migrations once: a second run changes nothing', () => {
+    const db = new DatabaseSync(path);
+    assert.deepEqual(applyMigrations(db, SQLITE_MIGRATIONS), []);
+    const versions = db.prepare('SELECT version FROM schema_migrations ORDER BY version').all();
+    assert.deepEqual(
+      versions.map((row) => row.version),
+      SQLITE_MIGRATIONS.map((m) => m.version),
+    );
+    db.close();
+  });
+
+  it('refuses a database written by a newer Dossier', () => {
+    const db = new DatabaseSync(':memory:');
+    applyMigrations(db, SQLITE_MIGRATIONS);
+    db.prepare("INSERT INTO schema_migrations VALUES (999, 'from the future', 'now')").run();
+    assert.throws(
+      () => applyMigrations(db, SQLITE_MIGRATIONS),
+      /schema version 999, newer than this Dossier knows/,
+    );
+    db.close();
+  });
+});

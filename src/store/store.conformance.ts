@@ -1,0 +1,226 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { buildEvidence, buildRelease } from '../../test/support/builders.ts';
+import type { ApiToken } from '../core/api-token.ts';
+import { isAuditEntryIntact } from '../core/audit-log/audit-entry.ts';
+import { type Store, StoreConflictError } from './store.ts';
+
+export interface StoreUnderTest {
+  store: Store;
+  /** Closes this store and opens the same location again, to prove what was committed lasts. */
+  reopen(): Promise<Store>;
+  dispose(): Promise<void>;
+}
+
+export interface StoreConformanceOptions {
+  name: string;
+  open(): Promise<StoreUnderTest>;
+}
+
+const audit = (subject: string) => ({
+  time: '2026-11-23T10:00:00.000Z',
+  actor: 'token:test',
+  action: 'release.created' as const,
+  subject,
+  details: { n: 1 },
+});
+
+/**
+ * The behaviour every Store adapter must have. An adapter's test file calls this with a way to
+ * open a fresh, empty store; nothing here knows which adapter it is testing.
+ */
+export function runStoreConformance({ name, open }: StoreConformanceOptions): void {
+  describe(`Store conformance: ${name}`, () => {
+    let subject: StoreUnderTest;
+    let store: Store;
+
+    before(async () => {
+      subject = await open();
+      store = subject.store;
+    });
+    after(async () => {
+      await subject.dispose();
+    });
+
+    it('finds an inserted release by id and by tag, as it was written', async () => {
+      const release = buildRelease({ change: 'CHG-1', artifacts: [`sha256:${'a'.repeat(64)}`] });
+      await store.transaction((tx) => tx.insertRelease(release));
+      assert.deepEqual(await store.getReleaseById(release.id), release);
+      assert.deepEqual(await store.getReleaseByTag(release.tag), release);
+      assert.equal(await store.getReleaseById('rel_NOPE'), undefined);
+    });
+
+    it('refuses a second release with the same tag as a StoreConflictError', async () => {
+      const first = buildRelease();
+      await store.transaction((tx) => tx.insertRelease(first));
+      await assert.rejects(
+        store.transaction((tx) => tx.insertRelease(buildRelease({ tag: first.tag }))),
+        (error) => error instanceof StoreConflictError,
+      );
+    });
+
+    it('lists releases newest first, page by page, optionally for one service', async () => {
+      const service = `svc-${Date.now()}`;
+      const made = [];
+      for (let i = 0; i < 5; i++) {
+        const release = buildRelease({ service });
+        made.push(release);
+        await store.transaction((tx) => tx.insertRelease(release));
+      }
+      const first = await store.listReleases({ limit: 2, service });
+      assert.deepEqual(
+        first.items.map((r) => r.id),
+        [made[4]?.id, made[3]?.id],
+      );
+      assert.ok(first.nextCursor);
+      const second = await store.listReleases({ limit: 2, service, cursor: first.nextCursor });
+      assert.deepEqual(
+        second.items.map((r) => r.id),
+        [made[2]?.id, made[1]?.id],
+      );
+      const third = await store.listReleases({
+        limit: 2,
+        service,
+        cursor: second.nextCursor ?? undefined,
+      });
+      assert.deepEqual(
+        third.items.map((r) => r.id),
+        [made[0]?.id],
+      );
+      assert.equal(third.nextCursor, null);
+      const all = await store.listReleases({ limit: 500 });
+      assert.ok(all.items.length >= 5);
+      assert.equal(all.items[0]?.id, made[4]?.id);
+    });
+
+    it('counts evidence on its release and finds it by release, kind and digest', async () => {
+      const release = buildRelease();
+      const a = buildEvidence(release.id, {
+        summary: { tests: 3, nested: { ok: true } },
+        format: 'junit-xml',
+      });
+      const b = buildEvidence(release.id, { kind: 'sbom' });
+      await store.transaction(async (tx) => {
+        await tx.insertRelease(release);
+        await tx.insertEvidence(a);
+        await tx.insertEvidence(b);
+      });
+      assert.equal((await store.getReleaseById(release.id))?.evidenceCount, 2);
+      assert.deepEqual(await store.listEvidence(release.id), [a, b]);
+      assert.deepEqual(await store.findEvidence(release.id, 'junit', a.sha256), a);
+      assert.equal(await store.findEvidence(release.id, 'sbom', a.sha256), undefined);
+      assert.equal(await store.isBlobReferenced(a.sha256), true);
+      assert.equal(await store.isBlobReferenced('f'.repeat(64)), false);
+    });
+
+    it('refuses the same bytes of the same kind twice on one release, but not on another', async () => {
+      const one = buildRelease();
+      const two = buildRelease();
+      const evidence = buildEvidence(one.id);
+      await store.transaction(async (tx) => {
+        await tx.insertRelease(one);
+        await tx.insertRelease(two);
+        await tx.insertEvidence(evidence);
+      });
+      await assert.rejects(
+        store.transaction((tx) =>
+          tx.insertEvidence(buildEvidence(one.id, { sha256: evidence.sha256 })),
+        ),
+        (error) => error instanceof StoreConflictError,
+      );
+      await store.transaction((tx) =>
+        tx.insertEvidence(buildEvidence(two.id, { sha256: evidence.sha256 })),
+      );
+      assert.equal((await store.getReleaseById(one.id))?.evidenceCount, 1);
+      assert.equal((await store.getReleaseById(two.id))?.evidenceCount, 1);
+    });
+
+    it('rolls back every write of a transaction that fails, audit entry included', async () => {
+      const release = buildRelease();
+      const entriesBefore = await store.countAuditEntries();
+      await assert.rejects(
+        store.transaction(async (tx) => {
+          await tx.insertRelease(release);
+          await tx.appendAudit(audit(`release:${release.id}`));
+          throw new Error('boom');
+        }),
+        /boom/,
+      );
+      assert.equal(await store.getReleaseById(release.id), undefined);
+      assert.equal(await store.countAuditEntries(), entriesBefore);
+    });
+
+    it('does not show a transaction’s writes to readers before it commits', async () => {
+      const release = buildRelease();
+      let seenInside: unknown = 'not read';
+      await store.transaction(async (tx) => {
+        await tx.insertRelease(release);
+        seenInside = await store.getReleaseById(release.id);
+      });
+      assert.equal(seenInside, undefined);
+      assert.deepEqual(await store.getReleaseById(release.id), release);
+    });
+
+    it('stores tokens by hash and counts them', async () => {
+      const before = await store.countTokens();
+      const token: ApiToken = {
+        id: `tok_${Date.now()}`,
+        name: `ci-${Date.now()}`,
+        tokenHash: 'd'.repeat(64),
+        roles: ['admin'],
+        createdAt: '2026-11-23T10:00:00.000Z',
+        createdBy: 'system',
+      };
+      await store.transaction((tx) => tx.insertToken(token));
+      assert.deepEqual(await store.findTokenByHash(token.tokenHash), token);
+      assert.equal(await store.findTokenByHash('e'.repeat(64)), undefined);
+      assert.equal(await store.countTokens(), before + 1);
+    });
+
+    it('appends audit entries at consecutive sequence numbers with intact leaf hashes', async () => {
+      const start = await store.countAuditEntries();
+      const appended = await store.transaction(async (tx) => [
+        await tx.appendAudit(audit('release:a')),
+        await tx.appendAudit(audit('release:b')),
+      ]);
+      assert.deepEqual(
+        appended.map((entry) => entry.seq),
+        [start, start + 1],
+      );
+      const read = await store.listAuditEntries({ fromSeq: start, limit: 10 });
+      assert.deepEqual(read, appended);
+      assert.ok(read.every(isAuditEntryIntact));
+    });
+
+    it('keeps the audit log gap-free and duplicate-free under concurrent transactions', async () => {
+      const start = await store.countAuditEntries();
+      const count = 25;
+      await Promise.all(
+        Array.from({ length: count }, (_, i) =>
+          store.transaction((tx) => tx.appendAudit(audit(`release:c${i}`))),
+        ),
+      );
+      const entries = await store.listAuditEntries({ fromSeq: 0, limit: start + count + 10 });
+      assert.equal(entries.length, start + count);
+      assert.deepEqual(
+        entries.map((entry) => entry.seq),
+        Array.from({ length: start + count }, (_, i) => i),
+      );
+    });
+
+    it('keeps committed records after the store is closed and opened again', async () => {
+      const release = buildRelease();
+      const evidence = buildEvidence(release.id);
+      await store.transaction(async (tx) => {
+        await tx.insertRelease(release);
+        await tx.insertEvidence(evidence);
+        await tx.appendAudit(audit(`release:${release.id}`));
+      });
+      const entries = await store.countAuditEntries();
+      store = await subject.reopen();
+      assert.deepEqual(await store.getReleaseById(release.id), { ...release, evidenceCount: 1 });
+      assert.deepEqual(await store.listEvidence(release.id), [evidence]);
+      assert.equal(await store.countAuditEntries(), entries);
+    });
+  });
+}

@@ -1,0 +1,35 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fixedClock } from '../../src/service/clock.ts';
+import { openDataDir } from '../../src/service/open-data-dir.ts';
+import type { Services } from '../../src/service/services.ts';
+
+export interface TestServices {
+  services: Services;
+  dataDir: string;
+  dispose(): Promise<void>;
+}
+
+/** Services on a fresh temporary data directory, with a clock that ticks 1 ms per reading. */
+export async function openTestServices(
+  options: { maxUploadBytes?: number } = {},
+): Promise<TestServices> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'dossier-services-'));
+  const services = await openDataDir(
+    { dataDir, maxUploadBytes: options.maxUploadBytes ?? 1024 * 1024 },
+    { clock: fixedClock('2026-11-23T10:00:00Z', 1) },
+  );
+  return {
+    services,
+    dataDir,
+    async dispose() {
+      await services.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function* bytes(...parts: (string | Uint8Array)[]): AsyncIterable<Uint8Array> {
+  for (const part of parts) yield typeof part === 'string' ? Buffer.from(part) : part;
+}
