@@ -1,0 +1,116 @@
+import { useState } from 'react';
+import { ApiError, type Evidence } from '../api-client.ts';
+import { formatBytes, formatExactBytes } from '../format.ts';
+import { useSession } from '../session.ts';
+import { DigestLabel } from './digest-label.tsx';
+import { Timestamp } from './timestamp.tsx';
+
+interface EvidenceTableProps {
+  items: Evidence[];
+  caption: string;
+}
+
+export function EvidenceTable({ items, caption }: EvidenceTableProps) {
+  return (
+    <div className="table-wrap">
+      <table className="data-table evidence-table">
+        <caption className="visually-hidden">{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Kind</th>
+            <th scope="col">File name</th>
+            <th scope="col" className="numeric">
+              Size
+            </th>
+            <th scope="col">SHA-256</th>
+            <th scope="col">Submitted by</th>
+            <th scope="col">Submitted (UTC)</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((evidence) => (
+            <tr key={evidence.id} data-evidence-id={evidence.id}>
+              <td>
+                <span className="kind">{evidence.kind}</span>
+              </td>
+              <td className="file-name">{evidence.name}</td>
+              <td className="numeric">
+                <span title={formatExactBytes(evidence.size)} data-bytes={evidence.size}>
+                  {formatBytes(evidence.size)}
+                </span>
+              </td>
+              <td>
+                <DigestLabel value={evidence.sha256} label={`SHA-256 of ${evidence.name}`} />
+              </td>
+              <td>{evidence.submittedBy}</td>
+              <td className="nowrap">
+                <Timestamp iso={evidence.submittedAt} />
+              </td>
+              <td className="actions">
+                <DownloadButton evidence={evidence} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function DownloadButton({ evidence }: { evidence: Evidence }) {
+  const { client } = useSession();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function download() {
+    setBusy(true);
+    setError(null);
+    try {
+      const blob = await client.downloadBlob(evidence.sha256);
+      saveBlob(blob, evidence.name);
+    } catch (caught) {
+      setError(caught instanceof ApiError ? caught.message : 'The download failed.');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <>
+      <button
+        type="button"
+        className="button button-small"
+        onClick={download}
+        disabled={busy}
+        aria-label={`Download ${evidence.name}`}
+      >
+        {busy ? 'Downloading…' : 'Download'}
+      </button>
+      {error && (
+        <p role="alert" className="inline-error">
+          {error}
+        </p>
+      )}
+    </>
+  );
+}
+
+/**
+ * The blob endpoint needs the Authorization header, so a plain link cannot fetch it: the bytes
+ * are fetched, then handed to the browser's save dialog under the evidence's own file name.
+ */
+function saveBlob(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.hidden = true;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // Revoking at once can cancel the save in some browsers; a minute is ample to start it.
+  window.setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}

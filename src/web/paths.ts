@@ -1,0 +1,6 @@
+import type { Release } from './api-client.ts';
+
+/** Tags carry '@' and '+', so they are percent-encoded in the page address too. */
+export function releasePath(release: Pick<Release, 'tag'>): string {
+  return `/releases/${encodeURIComponent(release.tag)}`;
+}
