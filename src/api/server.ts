@@ -10,9 +10,15 @@ import { internalProblem, toProblem } from './problem.ts';
 import { parseOrThrow, type Route, toFastifyPath } from './route.ts';
 import { evidenceRoutes } from './routes/evidence.ts';
 import { healthRoutes } from './routes/health.ts';
+import { logRoutes } from './routes/log.ts';
 import { releaseRoutes } from './routes/releases.ts';
 
-export const ALL_ROUTES: readonly Route[] = [...healthRoutes, ...releaseRoutes, ...evidenceRoutes];
+export const ALL_ROUTES: readonly Route[] = [
+  ...healthRoutes,
+  ...releaseRoutes,
+  ...evidenceRoutes,
+  ...logRoutes,
+];
 
 export interface BuildServerOptions {
   services: Services;

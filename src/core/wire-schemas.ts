@@ -73,3 +73,66 @@ export const ProblemJson = z
   })
   .meta({ id: 'Problem' });
 export type ProblemJson = z.infer<typeof ProblemJson>;
+
+export const AuditEntryJson = z
+  .object({
+    seq: z.number().int().describe('position in the log, from 0: the Merkle leaf index'),
+    time: z.string(),
+    actor: z.string(),
+    action: z.string(),
+    subject: z.string(),
+    details: z.record(z.string(), z.unknown()),
+    leafHash: z.string().describe('RFC 6962 leaf hash of the canonical JSON of the entry, hex'),
+  })
+  .meta({ id: 'AuditEntry' });
+export type AuditEntryJson = z.infer<typeof AuditEntryJson>;
+
+export const AuditEntryPageJson = z
+  .object({ items: z.array(AuditEntryJson) })
+  .meta({ id: 'AuditEntryPage' });
+
+export const CheckpointJson = z
+  .object({
+    size: z.number().int(),
+    rootHash: z.string().describe('hex'),
+    time: z.string(),
+    keyName: z.string(),
+    note: z.string().describe('the C2SP signed note (tlog-checkpoint), byte for byte'),
+  })
+  .meta({ id: 'Checkpoint' });
+export type CheckpointJson = z.infer<typeof CheckpointJson>;
+
+export const CheckpointListJson = z
+  .object({ items: z.array(CheckpointJson) })
+  .meta({ id: 'CheckpointList' });
+
+export const InclusionProofJson = z
+  .object({
+    seq: z.number().int(),
+    treeSize: z.number().int(),
+    leafHash: z.string(),
+    proof: z.array(z.string()),
+  })
+  .meta({ id: 'InclusionProof' });
+export type InclusionProofJson = z.infer<typeof InclusionProofJson>;
+
+export const ConsistencyProofJson = z
+  .object({ from: z.number().int(), to: z.number().int(), proof: z.array(z.string()) })
+  .meta({ id: 'ConsistencyProof' });
+export type ConsistencyProofJson = z.infer<typeof ConsistencyProofJson>;
+
+export const LogKeysJson = z
+  .object({
+    origin: z.string(),
+    keys: z.array(
+      z.object({
+        name: z.string(),
+        verifierKey: z
+          .string()
+          .describe('C2SP verifier key: name+keyhash+base64(0x01 ‖ Ed25519 key)'),
+        active: z.boolean(),
+      }),
+    ),
+  })
+  .meta({ id: 'LogKeys' });
+export type LogKeysJson = z.infer<typeof LogKeysJson>;

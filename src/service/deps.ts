@@ -3,6 +3,7 @@ import type { Store } from '../store/store.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { IdGenerator } from './ids.ts';
+import type { LogSigner } from './log-keyring.ts';
 
 /** What every use case may touch: the narrow interfaces, never a concrete adapter. */
 export interface ServiceDeps {
@@ -10,5 +11,6 @@ export interface ServiceDeps {
   blobs: BlobStore;
   clock: Clock;
   ids: IdGenerator;
+  signer: LogSigner;
   config: Pick<Config, 'maxUploadBytes'>;
 }

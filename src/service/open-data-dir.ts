@@ -6,6 +6,7 @@ import { openSqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import { ulidGenerator } from './ids.ts';
+import { openLogKeyring } from './log-keyring.ts';
 import { createServices, type Services } from './services.ts';
 
 export interface OpenDataDirOptions {
@@ -14,7 +15,8 @@ export interface OpenDataDirOptions {
 
 /**
  * Opens the embedded data directory (created if missing): `dossier.db` (SQLite, WAL) for records
- * and the audit log, `blobs/` for evidence bytes.
+ * and the audit log, `blobs/` for evidence bytes, `log-keys/` for the keys that sign the log's
+ * checkpoints.
  */
 export async function openDataDir(
   config: Pick<Config, 'dataDir' | 'maxUploadBytes'>,
@@ -34,5 +36,6 @@ export async function openDataDir(
   const clock = options.clock ?? systemClock;
   const store = await openSqliteStore(join(dataDir, 'dossier.db'));
   const blobs = await openFileBlobStore(join(dataDir, 'blobs'));
-  return createServices({ store, blobs, clock, ids: ulidGenerator(clock), config });
+  const signer = await openLogKeyring(join(dataDir, 'log-keys'));
+  return createServices({ store, blobs, clock, ids: ulidGenerator(clock), signer, config });
 }

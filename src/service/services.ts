@@ -1,5 +1,12 @@
 import type { Actor } from '../core/actor.ts';
 import { type AttachEvidenceRequest, attachEvidence } from './attach-evidence.ts';
+import {
+  consistencyProof,
+  inclusionProof,
+  latestCheckpoint,
+  listLogEntries,
+  rotateLogKey,
+} from './audit-log.ts';
 import { createRelease } from './create-release.ts';
 import type { ServiceDeps } from './deps.ts';
 import { listEvidence, openBlob } from './evidence-queries.ts';
@@ -23,6 +30,16 @@ export function createServices(deps: ServiceDeps) {
         attachEvidence(deps, actor, request),
       list: (idOrTag: string) => listEvidence(deps, idOrTag),
       openBlob: (sha256: string) => openBlob(deps, sha256),
+    },
+    log: {
+      checkpoint: () => latestCheckpoint(deps),
+      checkpoints: (fromSize: number, limit: number) =>
+        deps.store.listCheckpoints({ fromSize, limit }),
+      entries: (fromSeq: number, limit: number) => listLogEntries(deps, fromSeq, limit),
+      inclusionProof: (seq: number, treeSize: number) => inclusionProof(deps, seq, treeSize),
+      consistencyProof: (from: number, to: number) => consistencyProof(deps, from, to),
+      keys: () => ({ origin: deps.signer.origin, keys: deps.signer.publishedKeys() }),
+      rotateKey: (actor: Actor) => rotateLogKey(deps, actor),
     },
     tokens: {
       authenticate: (bearer: string | undefined) => authenticate(deps, bearer),

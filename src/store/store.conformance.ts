@@ -3,6 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { buildEvidence, buildRelease } from '../../test/support/builders.ts';
 import type { ApiToken } from '../core/api-token.ts';
 import { isAuditEntryIntact } from '../core/audit-log/audit-entry.ts';
+import { hashChildren } from '../core/audit-log/merkle-hash.ts';
+import { perfectSubtrees, rangeHash } from '../core/audit-log/merkle-tree.ts';
 import { type Store, StoreConflictError } from './store.ts';
 
 export interface StoreUnderTest {
@@ -205,6 +207,71 @@ export function runStoreConformance({ name, open }: StoreConformanceOptions): vo
       assert.deepEqual(
         entries.map((entry) => entry.seq),
         Array.from({ length: start + count }, (_, i) => i),
+      );
+    });
+
+    it('stores the Merkle subtree hashes that give the root of the whole log', async () => {
+      const size = await store.countAuditEntries();
+      assert.ok(size > 10);
+      const entries = await store.listAuditEntries({ fromSeq: 0, limit: size });
+      const leaves = entries.map((entry) => Buffer.from(entry.leafHash, 'hex'));
+      const naive = (items: Uint8Array[]): Uint8Array => {
+        if (items.length === 1) return items[0] as Uint8Array;
+        let k = 1;
+        while (k * 2 < items.length) k *= 2;
+        return hashChildren(naive(items.slice(0, k)), naive(items.slice(k)));
+      };
+      for (const end of [1, 2, 7, size]) {
+        const refs = perfectSubtrees({ start: 0, end });
+        const hashes = await store.getSubtreeHashes(refs);
+        const byRef = new Map(
+          refs.map((ref, i) => [`${ref.level}/${ref.index}`, hashes[i] as Uint8Array]),
+        );
+        const root = rangeHash(
+          { start: 0, end },
+          (ref) => byRef.get(`${ref.level}/${ref.index}`) as Uint8Array,
+        );
+        assert.deepEqual(
+          Buffer.from(root),
+          Buffer.from(naive(leaves.slice(0, end))),
+          `root of ${end}`,
+        );
+      }
+      await assert.rejects(store.getSubtreeHashes([{ level: 0, index: size }]), /not stored/);
+    });
+
+    it('lists the audit entries about one subject, oldest first', async () => {
+      const subject = `release:subject-${Date.now()}`;
+      await store.transaction(async (tx) => {
+        await tx.appendAudit(audit(subject));
+        await tx.appendAudit(audit('release:other'));
+        await tx.appendAudit(audit(subject));
+      });
+      const entries = await store.listAuditEntriesFor(subject);
+      assert.equal(entries.length, 2);
+      assert.ok((entries[0]?.seq ?? 0) < (entries[1]?.seq ?? 0));
+    });
+
+    it('keeps checkpoints write-once and lists them by size', async () => {
+      const checkpoint = (size: number) => ({
+        size,
+        rootHash: new Uint8Array(32).fill(size),
+        time: '2026-11-23T10:00:00.000Z',
+        keyName: 'k1',
+        note: `note ${size}\n`,
+      });
+      assert.equal(await store.latestCheckpoint(), undefined);
+      await store.transaction((tx) => tx.insertCheckpoint(checkpoint(3)));
+      await store.transaction((tx) => tx.insertCheckpoint(checkpoint(5)));
+      await assert.rejects(
+        store.transaction((tx) => tx.insertCheckpoint({ ...checkpoint(5), note: 'other\n' })),
+        (error) => error instanceof StoreConflictError,
+      );
+      assert.deepEqual(await store.latestCheckpoint(), checkpoint(5));
+      assert.deepEqual(await store.getCheckpoint(3), checkpoint(3));
+      assert.deepEqual(
+        (await store.listCheckpoints({ fromSize: 4, limit: 10 })).map((c) => c.size),
+        [5],
       );
     });
 

@@ -1,5 +1,7 @@
 import type { ApiToken } from '../core/api-token.ts';
 import type { AuditEntry, AuditEntryInput } from '../core/audit-log/audit-entry.ts';
+import type { SignedCheckpoint } from '../core/audit-log/checkpoint.ts';
+import type { SubtreeRef } from '../core/audit-log/merkle-tree.ts';
 import type { Evidence, EvidenceKind } from '../core/evidence-record.ts';
 import type { Page } from '../core/page.ts';
 import type { Release } from '../core/release.ts';
@@ -35,8 +37,22 @@ export interface StoreReader {
   findTokenByHash(tokenHash: string): Promise<ApiToken | undefined>;
   countTokens(): Promise<number>;
   listAuditEntries(query: AuditQuery): Promise<AuditEntry[]>;
+  /** Entries about one subject (`release:rel_…`), oldest first. */
+  listAuditEntriesFor(subject: string): Promise<AuditEntry[]>;
   countAuditEntries(): Promise<number>;
+  /**
+   * Hashes of complete perfect subtrees of the audit log, in the order asked. Throws if one is
+   * not stored (it lies beyond the log's end).
+   */
+  getSubtreeHashes(refs: readonly SubtreeRef[]): Promise<Uint8Array[]>;
+  latestCheckpoint(): Promise<StoredCheckpoint | undefined>;
+  /** Checkpoints in increasing size. */
+  listCheckpoints(query: { fromSize: number; limit: number }): Promise<StoredCheckpoint[]>;
+  getCheckpoint(size: number): Promise<StoredCheckpoint | undefined>;
 }
+
+/** A signed checkpoint of the audit log as published. */
+export type StoredCheckpoint = SignedCheckpoint;
 
 /** Writes. Only reachable inside `Store.transaction`, so every change commits with its audit entry. */
 export interface StoreTx extends StoreReader {
@@ -44,8 +60,13 @@ export interface StoreTx extends StoreReader {
   /** Inserts the record and counts it on its release. */
   insertEvidence(evidence: Evidence): Promise<void>;
   insertToken(token: ApiToken): Promise<void>;
-  /** Appends at the next sequence number and returns the sealed entry. */
+  /**
+   * Appends at the next sequence number, stores the Merkle subtree hashes the new leaf completes,
+   * and returns the sealed entry.
+   */
   appendAudit(entry: AuditEntryInput): Promise<AuditEntry>;
+  /** Records a signed checkpoint; a checkpoint for a size already recorded is a conflict. */
+  insertCheckpoint(checkpoint: StoredCheckpoint): Promise<void>;
 }
 
 export interface Store extends StoreReader {

@@ -2,7 +2,12 @@ import { canonicalJson, type JsonValue } from './canonical-json.ts';
 import { hashLeaf, toHex } from './merkle-hash.ts';
 
 /** Every state change Dossier makes is named by one of these actions. */
-export const AUDIT_ACTIONS = ['token.created', 'release.created', 'evidence.attached'] as const;
+export const AUDIT_ACTIONS = [
+  'token.created',
+  'release.created',
+  'evidence.attached',
+  'log.key_rotated',
+] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export interface AuditEntryInput {

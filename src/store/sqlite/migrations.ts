@@ -79,4 +79,34 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     `,
   },
+  {
+    version: 2,
+    name: 'Merkle subtree hashes and signed checkpoints of the audit log',
+    sql: `
+      -- Hash of every complete perfect subtree of the log: (level, index) covers leaves
+      -- [index * 2^level, (index + 1) * 2^level). Written on append; proofs read O(log n) rows.
+      CREATE TABLE merkle_nodes (
+        level INTEGER NOT NULL,
+        idx   INTEGER NOT NULL,
+        hash  BLOB NOT NULL,
+        PRIMARY KEY (level, idx)
+      ) WITHOUT ROWID;
+      CREATE TRIGGER merkle_nodes_no_update BEFORE UPDATE ON merkle_nodes
+        BEGIN SELECT RAISE(ABORT, 'Merkle nodes are write-once'); END;
+      CREATE TRIGGER merkle_nodes_no_delete BEFORE DELETE ON merkle_nodes
+        BEGIN SELECT RAISE(ABORT, 'Merkle nodes are write-once'); END;
+
+      CREATE TABLE checkpoints (
+        size      INTEGER PRIMARY KEY,
+        root_hash BLOB NOT NULL,
+        time      TEXT NOT NULL,
+        key_name  TEXT NOT NULL,
+        note      TEXT NOT NULL
+      );
+      CREATE TRIGGER checkpoints_no_update BEFORE UPDATE ON checkpoints
+        BEGIN SELECT RAISE(ABORT, 'checkpoints are write-once'); END;
+      CREATE TRIGGER checkpoints_no_delete BEFORE DELETE ON checkpoints
+        BEGIN SELECT RAISE(ABORT, 'checkpoints are write-once'); END;
+    `,
+  },
 ];

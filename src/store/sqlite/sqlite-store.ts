@@ -6,6 +6,8 @@ import {
   sealAuditEntry,
 } from '../../core/audit-log/audit-entry.ts';
 import { canonicalJson } from '../../core/audit-log/canonical-json.ts';
+import { appendSiblings, subtreesCompletedBy } from '../../core/audit-log/merkle-append.ts';
+import type { SubtreeRef } from '../../core/audit-log/merkle-tree.ts';
 import type { Evidence, EvidenceKind } from '../../core/evidence-record.ts';
 import type { Page } from '../../core/page.ts';
 import type { Release, ReleaseState } from '../../core/release.ts';
@@ -15,6 +17,8 @@ import {
   type ReleaseQuery,
   type Store,
   StoreConflictError,
+  type StoredCheckpoint,
+  type StoreReader,
   type StoreTx,
 } from '../store.ts';
 import { applyMigrations } from './apply-migrations.ts';
@@ -41,83 +45,8 @@ export async function openSqliteStore(path: string): Promise<Store> {
   return new SqliteStore(writer, reader);
 }
 
-class SqliteStore implements Store {
-  readonly #writer: DatabaseSync;
-  readonly #reader: DatabaseSync;
-  readonly #reads: SqliteQueries;
-  readonly #writes: SqliteQueries;
-  #queue: Promise<unknown> = Promise.resolve();
-  #closed = false;
-
-  constructor(writer: DatabaseSync, reader: DatabaseSync) {
-    this.#writer = writer;
-    this.#reader = reader;
-    this.#reads = new SqliteQueries(reader);
-    this.#writes = new SqliteQueries(writer);
-  }
-
-  transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
-    // node:sqlite is synchronous but `work` is async: queue transactions so two of them never
-    // share the writer connection's open transaction.
-    const run = this.#queue.then(() => this.#runTransaction(work));
-    this.#queue = run.catch(() => undefined);
-    return run;
-  }
-
-  async #runTransaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
-    if (this.#closed) throw new Error('store is closed');
-    this.#writer.exec('BEGIN IMMEDIATE');
-    try {
-      const result = await work(this.#writes);
-      this.#writer.exec('COMMIT');
-      return result;
-    } catch (error) {
-      if (this.#writer.isTransaction) this.#writer.exec('ROLLBACK');
-      throw error;
-    }
-  }
-
-  async close(): Promise<void> {
-    await this.#queue;
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#reader.close();
-    this.#writer.close();
-  }
-
-  getReleaseById(id: string) {
-    return this.#reads.getReleaseById(id);
-  }
-  getReleaseByTag(tag: string) {
-    return this.#reads.getReleaseByTag(tag);
-  }
-  listReleases(query: ReleaseQuery) {
-    return this.#reads.listReleases(query);
-  }
-  listEvidence(releaseId: string) {
-    return this.#reads.listEvidence(releaseId);
-  }
-  findEvidence(releaseId: string, kind: EvidenceKind, sha256: string) {
-    return this.#reads.findEvidence(releaseId, kind, sha256);
-  }
-  isBlobReferenced(sha256: string) {
-    return this.#reads.isBlobReferenced(sha256);
-  }
-  findTokenByHash(tokenHash: string) {
-    return this.#reads.findTokenByHash(tokenHash);
-  }
-  countTokens() {
-    return this.#reads.countTokens();
-  }
-  listAuditEntries(query: AuditQuery) {
-    return this.#reads.listAuditEntries(query);
-  }
-  countAuditEntries() {
-    return this.#reads.countAuditEntries();
-  }
-}
-
-class SqliteQueries implements StoreTx {
+/** Reads over one connection; statements are prepared once and reused. */
+class SqliteReads implements StoreReader {
   readonly #db: DatabaseSync;
   readonly #statements = new Map<string, StatementSync>();
 
@@ -125,7 +54,7 @@ class SqliteQueries implements StoreTx {
     this.#db = db;
   }
 
-  #statement(sql: string): StatementSync {
+  protected statement(sql: string): StatementSync {
     let statement = this.#statements.get(sql);
     if (!statement) {
       statement = this.#db.prepare(sql);
@@ -134,21 +63,13 @@ class SqliteQueries implements StoreTx {
     return statement;
   }
 
-  #run(sql: string, params: Row): void {
-    try {
-      this.#statement(sql).run(params);
-    } catch (error) {
-      throw asConflict(error) ?? error;
-    }
-  }
-
   async getReleaseById(id: string): Promise<Release | undefined> {
-    const row = this.#statement('SELECT * FROM releases WHERE id = ?').get(id);
+    const row = this.statement('SELECT * FROM releases WHERE id = ?').get(id);
     return row ? toRelease(row) : undefined;
   }
 
   async getReleaseByTag(tag: string): Promise<Release | undefined> {
-    const row = this.#statement('SELECT * FROM releases WHERE tag = ?').get(tag);
+    const row = this.statement('SELECT * FROM releases WHERE tag = ?').get(tag);
     return row ? toRelease(row) : undefined;
   }
 
@@ -157,11 +78,11 @@ class SqliteQueries implements StoreTx {
       query.cursor === undefined ? Number.MAX_SAFE_INTEGER : decodeSeqCursor(query.cursor);
     const rows =
       query.service === undefined
-        ? this.#statement('SELECT * FROM releases WHERE seq < ? ORDER BY seq DESC LIMIT ?').all(
+        ? this.statement('SELECT * FROM releases WHERE seq < ? ORDER BY seq DESC LIMIT ?').all(
             before,
             query.limit + 1,
           )
-        : this.#statement(
+        : this.statement(
             'SELECT * FROM releases WHERE service = ? AND seq < ? ORDER BY seq DESC LIMIT ?',
           ).all(query.service, before, query.limit + 1);
     const items = rows.slice(0, query.limit);
@@ -173,13 +94,13 @@ class SqliteQueries implements StoreTx {
   }
 
   async listEvidence(releaseId: string): Promise<Evidence[]> {
-    return this.#statement('SELECT * FROM evidence WHERE release_id = ? ORDER BY seq')
+    return this.statement('SELECT * FROM evidence WHERE release_id = ? ORDER BY seq')
       .all(releaseId)
       .map(toEvidence);
   }
 
   async findEvidence(releaseId: string, kind: EvidenceKind, sha256: string) {
-    const row = this.#statement(
+    const row = this.statement(
       'SELECT * FROM evidence WHERE release_id = ? AND kind = ? AND sha256 = ?',
     ).get(releaseId, kind, sha256);
     return row ? toEvidence(row) : undefined;
@@ -187,29 +108,71 @@ class SqliteQueries implements StoreTx {
 
   async isBlobReferenced(sha256: string): Promise<boolean> {
     return (
-      this.#statement('SELECT 1 FROM evidence WHERE sha256 = ? LIMIT 1').get(sha256) !== undefined
+      this.statement('SELECT 1 FROM evidence WHERE sha256 = ? LIMIT 1').get(sha256) !== undefined
     );
   }
 
   async findTokenByHash(tokenHash: string): Promise<ApiToken | undefined> {
-    const row = this.#statement('SELECT * FROM api_tokens WHERE token_hash = ?').get(tokenHash);
+    const row = this.statement('SELECT * FROM api_tokens WHERE token_hash = ?').get(tokenHash);
     return row ? toToken(row) : undefined;
   }
 
   async countTokens(): Promise<number> {
-    const row = this.#statement('SELECT COUNT(*) AS n FROM api_tokens').get();
+    const row = this.statement('SELECT COUNT(*) AS n FROM api_tokens').get();
     return Number(row?.n ?? 0);
   }
 
   async listAuditEntries(query: AuditQuery): Promise<AuditEntry[]> {
-    return this.#statement('SELECT * FROM audit_log WHERE seq >= ? ORDER BY seq LIMIT ?')
+    return this.statement('SELECT * FROM audit_log WHERE seq >= ? ORDER BY seq LIMIT ?')
       .all(query.fromSeq, query.limit)
       .map(toAuditEntry);
   }
 
   async countAuditEntries(): Promise<number> {
-    const row = this.#statement('SELECT COUNT(*) AS n FROM audit_log').get();
+    const row = this.statement('SELECT COUNT(*) AS n FROM audit_log').get();
     return Number(row?.n ?? 0);
+  }
+
+  async listAuditEntriesFor(subject: string): Promise<AuditEntry[]> {
+    return this.statement('SELECT * FROM audit_log WHERE subject = ? ORDER BY seq')
+      .all(subject)
+      .map(toAuditEntry);
+  }
+
+  async getSubtreeHashes(refs: readonly SubtreeRef[]): Promise<Uint8Array[]> {
+    const select = this.statement('SELECT hash FROM merkle_nodes WHERE level = ? AND idx = ?');
+    return refs.map((ref) => {
+      const row = select.get(ref.level, ref.index);
+      if (!row) throw new Error(`Merkle subtree ${ref.level}/${ref.index} is not stored`);
+      return row.hash as Uint8Array;
+    });
+  }
+
+  async latestCheckpoint(): Promise<StoredCheckpoint | undefined> {
+    const row = this.statement('SELECT * FROM checkpoints ORDER BY size DESC LIMIT 1').get();
+    return row ? toCheckpoint(row) : undefined;
+  }
+
+  async getCheckpoint(size: number): Promise<StoredCheckpoint | undefined> {
+    const row = this.statement('SELECT * FROM checkpoints WHERE size = ?').get(size);
+    return row ? toCheckpoint(row) : undefined;
+  }
+
+  async listCheckpoints(query: { fromSize: number; limit: number }): Promise<StoredCheckpoint[]> {
+    return this.statement('SELECT * FROM checkpoints WHERE size >= ? ORDER BY size LIMIT ?')
+      .all(query.fromSize, query.limit)
+      .map(toCheckpoint);
+  }
+}
+
+/** Writes, over the writer connection inside a transaction. */
+class SqliteWrites extends SqliteReads implements StoreTx {
+  #run(sql: string, params: Row): void {
+    try {
+      this.statement(sql).run(params);
+    } catch (error) {
+      throw asConflict(error) ?? error;
+    }
   }
 
   async insertRelease(release: Release): Promise<void> {
@@ -275,7 +238,7 @@ class SqliteQueries implements StoreTx {
   }
 
   async appendAudit(input: AuditEntryInput): Promise<AuditEntry> {
-    const next = this.#statement('SELECT COALESCE(MAX(seq) + 1, 0) AS next FROM audit_log').get();
+    const next = this.statement('SELECT COALESCE(MAX(seq) + 1, 0) AS next FROM audit_log').get();
     const entry = sealAuditEntry(input, Number(next?.next ?? 0));
     this.#run(
       `INSERT INTO audit_log (seq, time, actor, action, subject, details, leaf_hash)
@@ -290,7 +253,77 @@ class SqliteQueries implements StoreTx {
         $leafHash: entry.leafHash,
       },
     );
+    const siblings = await this.getSubtreeHashes(appendSiblings(entry.seq));
+    for (const node of subtreesCompletedBy(
+      entry.seq,
+      Buffer.from(entry.leafHash, 'hex'),
+      siblings,
+    )) {
+      this.#run('INSERT INTO merkle_nodes (level, idx, hash) VALUES ($level, $idx, $hash)', {
+        $level: node.level,
+        $idx: node.index,
+        $hash: node.hash,
+      });
+    }
     return entry;
+  }
+
+  async insertCheckpoint(checkpoint: StoredCheckpoint): Promise<void> {
+    this.#run(
+      `INSERT INTO checkpoints (size, root_hash, time, key_name, note)
+       VALUES ($size, $rootHash, $time, $keyName, $note)`,
+      {
+        $size: checkpoint.size,
+        $rootHash: checkpoint.rootHash,
+        $time: checkpoint.time,
+        $keyName: checkpoint.keyName,
+        $note: checkpoint.note,
+      },
+    );
+  }
+}
+
+class SqliteStore extends SqliteReads implements Store {
+  readonly #writer: DatabaseSync;
+  readonly #reader: DatabaseSync;
+  readonly #writes: SqliteWrites;
+  #queue: Promise<unknown> = Promise.resolve();
+  #closed = false;
+
+  constructor(writer: DatabaseSync, reader: DatabaseSync) {
+    super(reader);
+    this.#writer = writer;
+    this.#reader = reader;
+    this.#writes = new SqliteWrites(writer);
+  }
+
+  transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
+    // node:sqlite is synchronous but `work` is async: queue transactions so two of them never
+    // share the writer connection's open transaction.
+    const run = this.#queue.then(() => this.#runTransaction(work));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #runTransaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
+    if (this.#closed) throw new Error('store is closed');
+    this.#writer.exec('BEGIN IMMEDIATE');
+    try {
+      const result = await work(this.#writes);
+      this.#writer.exec('COMMIT');
+      return result;
+    } catch (error) {
+      if (this.#writer.isTransaction) this.#writer.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#queue;
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#reader.close();
+    this.#writer.close();
   }
 }
 
@@ -341,6 +374,16 @@ function toToken(row: Row): ApiToken {
     roles: JSON.parse(String(row.roles)) as Role[],
     createdAt: String(row.created_at),
     createdBy: String(row.created_by),
+  };
+}
+
+function toCheckpoint(row: Row): StoredCheckpoint {
+  return {
+    size: Number(row.size),
+    rootHash: new Uint8Array(row.root_hash as Uint8Array),
+    time: String(row.time),
+    keyName: String(row.key_name),
+    note: String(row.note),
   };
 }
 

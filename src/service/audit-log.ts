@@ -1,0 +1,163 @@
+import { createHash } from 'node:crypto';
+import type { Actor } from '../core/actor.ts';
+import type { AuditEntry } from '../core/audit-log/audit-entry.ts';
+import { formatCheckpoint } from '../core/audit-log/checkpoint.ts';
+import { toHex } from '../core/audit-log/merkle-hash.ts';
+import {
+  consistencyProofRanges,
+  inclusionProofRanges,
+  type LeafRange,
+  perfectSubtrees,
+  rangeHash,
+} from '../core/audit-log/merkle-tree.ts';
+import { formatSignedNote } from '../core/audit-log/signed-note.ts';
+import { DossierError } from '../core/errors.ts';
+import { StoreConflictError, type StoredCheckpoint, type StoreReader } from '../store/store.ts';
+import type { ServiceDeps } from './deps.ts';
+
+export const MAX_ENTRY_PAGE = 10_000;
+
+// RFC 9162 §2.1.1: the hash of an empty tree is the hash of the empty string.
+const EMPTY_TREE_ROOT = createHash('sha256').digest();
+
+/** Root of the first `size` entries, from stored subtree hashes (O(log n) reads). */
+export async function treeRoot(reader: StoreReader, size: number): Promise<Uint8Array> {
+  if (size === 0) return EMPTY_TREE_ROOT;
+  return hashOfRange(reader, { start: 0, end: size });
+}
+
+async function hashOfRange(reader: StoreReader, range: LeafRange): Promise<Uint8Array> {
+  const refs = perfectSubtrees(range);
+  const hashes = await reader.getSubtreeHashes(refs);
+  const byRef = new Map(
+    refs.map((ref, i) => [`${ref.level}/${ref.index}`, hashes[i] as Uint8Array]),
+  );
+  return rangeHash(range, (ref) => byRef.get(`${ref.level}/${ref.index}`) as Uint8Array);
+}
+
+/**
+ * The newest signed checkpoint, signing a new one first if the log has grown since the last.
+ * Checkpoints are write-once; two instances racing to sign the same size keep the first.
+ */
+export async function latestCheckpoint(
+  deps: Pick<ServiceDeps, 'store' | 'signer' | 'clock'>,
+): Promise<StoredCheckpoint> {
+  const size = await deps.store.countAuditEntries();
+  const latest = await deps.store.latestCheckpoint();
+  if (latest && latest.size >= size) return latest;
+  const rootHash = await treeRoot(deps.store, size);
+  const time = deps.clock.now().toISOString();
+  const text = formatCheckpoint({ origin: deps.signer.origin, size, rootHash, time });
+  const signature = deps.signer.sign(text);
+  const checkpoint: StoredCheckpoint = {
+    size,
+    rootHash,
+    time,
+    keyName: signature.keyName,
+    note: formatSignedNote(text, [signature]),
+  };
+  try {
+    await deps.store.transaction((tx) => tx.insertCheckpoint(checkpoint));
+    return checkpoint;
+  } catch (error) {
+    if (!(error instanceof StoreConflictError)) throw error;
+    return (await deps.store.getCheckpoint(size)) ?? checkpoint;
+  }
+}
+
+export interface InclusionProof {
+  seq: number;
+  treeSize: number;
+  leafHash: string;
+  /** Sibling hashes from the leaf up, hex. */
+  proof: string[];
+}
+
+export async function inclusionProof(
+  deps: Pick<ServiceDeps, 'store'>,
+  seq: number,
+  treeSize: number,
+): Promise<InclusionProof> {
+  const size = await deps.store.countAuditEntries();
+  if (!Number.isSafeInteger(treeSize) || treeSize < 1 || treeSize > size) {
+    throw proofInputError('size', `tree size must be between 1 and the log size ${size}`);
+  }
+  if (!Number.isSafeInteger(seq) || seq < 0 || seq >= treeSize) {
+    throw proofInputError('seq', `entry ${seq} is not in a tree of size ${treeSize}`);
+  }
+  const [entry] = await deps.store.listAuditEntries({ fromSeq: seq, limit: 1 });
+  const proof = await Promise.all(
+    inclusionProofRanges(seq, treeSize).map((range) => hashOfRange(deps.store, range)),
+  );
+  return { seq, treeSize, leafHash: entry?.leafHash ?? '', proof: proof.map(toHex) };
+}
+
+export interface ConsistencyProof {
+  from: number;
+  to: number;
+  proof: string[];
+}
+
+export async function consistencyProof(
+  deps: Pick<ServiceDeps, 'store'>,
+  from: number,
+  to: number,
+): Promise<ConsistencyProof> {
+  const size = await deps.store.countAuditEntries();
+  if (!Number.isSafeInteger(to) || to < 1 || to > size) {
+    throw proofInputError('to', `tree size must be between 1 and the log size ${size}`);
+  }
+  if (!Number.isSafeInteger(from) || from < 1 || from > to) {
+    throw proofInputError(
+      'from',
+      `must be between 1 and ${to} (a proof from the empty tree proves nothing)`,
+    );
+  }
+  const proof = await Promise.all(
+    consistencyProofRanges(from, to).map((range) => hashOfRange(deps.store, range)),
+  );
+  return { from, to, proof: proof.map(toHex) };
+}
+
+export async function listLogEntries(
+  deps: Pick<ServiceDeps, 'store'>,
+  fromSeq: number,
+  limit: number,
+): Promise<AuditEntry[]> {
+  if (!Number.isSafeInteger(fromSeq) || fromSeq < 0)
+    throw proofInputError('from', 'must be 0 or more');
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_ENTRY_PAGE) {
+    throw proofInputError('limit', `must be from 1 to ${MAX_ENTRY_PAGE}`);
+  }
+  return deps.store.listAuditEntries({ fromSeq, limit });
+}
+
+function proofInputError(path: string, message: string): DossierError {
+  return new DossierError('INVALID_INPUT', `${path} ${message}`, { issues: [{ path, message }] });
+}
+
+/** Signs from now on with a new key; the old one stays published for the checkpoints it signed. */
+export async function rotateLogKey(
+  deps: Pick<ServiceDeps, 'store' | 'signer' | 'clock'>,
+  actor: Actor,
+): Promise<{ previous: string; active: string }> {
+  if (!actor.roles.includes('admin')) {
+    throw new DossierError('FORBIDDEN', 'only an admin may rotate the log signing key');
+  }
+  // Seal what the old key vouches for before it stops signing.
+  await latestCheckpoint(deps);
+  const previous = deps.signer.activeKeyName();
+  const active = await deps.signer.rotate();
+  const verifierKey =
+    deps.signer.publishedKeys().find((key) => key.name === active)?.verifierKey ?? '';
+  await deps.store.transaction((tx) =>
+    tx.appendAudit({
+      time: deps.clock.now().toISOString(),
+      actor: actor.id,
+      action: 'log.key_rotated',
+      subject: `log-key:${active}`,
+      details: { previous, active, verifierKey },
+    }),
+  );
+  return { previous, active };
+}
