@@ -10,11 +10,19 @@ import type { Release } from '../core/release.ts';
 import { BlobTooLargeError, type StagedBlob } from '../store/blob/blob-store.ts';
 import { StoreConflictError } from '../store/store.ts';
 import type { ServiceDeps } from './deps.ts';
+import {
+  AUTO_KIND,
+  identifyFormat,
+  NO_TRUST,
+  type RecognizedEvidence,
+  summarize,
+} from './recognize-evidence.ts';
 import { getRelease } from './release-queries.ts';
 
 export interface AttachEvidenceRequest {
   /** Release id or tag. */
   release: string;
+  /** An evidence kind, or `auto` to detect it from the content. */
   kind: string;
   /** The file's name as the submitter knows it; metadata only. */
   name: string;
@@ -43,14 +51,25 @@ export async function attachEvidence(
   const { kind, name } = checkRequest(request, deps.config.maxUploadBytes);
   const release = await getRelease(deps, request.release);
   const staged = await stageBody(deps, request.body);
-  if (staged.size === 0) {
+  let recognized: RecognizedEvidence;
+  try {
+    if (staged.size === 0) {
+      throw new DossierError('EMPTY_EVIDENCE', `"${name}" is empty; evidence must have content`);
+    }
+    const format = await identifyFormat(staged, kind, name);
+    const existing = await deps.store.findEvidence(release.id, format.kind, staged.sha256);
+    if (existing) {
+      await staged.discard();
+      return { evidence: existing, created: false };
+    }
+    recognized = await summarize(staged, format, {
+      trust: deps.trust ?? NO_TRUST,
+      artifacts: release.artifacts,
+      now: deps.clock.now(),
+    });
+  } catch (error) {
     await staged.discard();
-    throw new DossierError('EMPTY_EVIDENCE', `"${name}" is empty; evidence must have content`);
-  }
-  const existing = await deps.store.findEvidence(release.id, kind, staged.sha256);
-  if (existing) {
-    await staged.discard();
-    return { evidence: existing, created: false };
+    throw error;
   }
   // Bytes first, record second: a crash in between leaves an unreferenced blob (harmless, same
   // bytes as its name), never a record pointing at missing bytes.
@@ -58,19 +77,19 @@ export async function attachEvidence(
   const evidence: Evidence = {
     id: deps.ids.next('evd'),
     releaseId: release.id,
-    kind,
+    kind: recognized.kind,
     name,
     size: staged.size,
     sha256: staged.sha256,
     mediaType: request.mediaType || 'application/octet-stream',
-    format: null,
-    summary: null,
+    format: recognized.format,
+    summary: recognized.summary,
     submittedBy: actor.id,
     submittedAt: deps.clock.now().toISOString(),
   };
   try {
     return await deps.store.transaction(async (tx) => {
-      const raced = await tx.findEvidence(release.id, kind, staged.sha256);
+      const raced = await tx.findEvidence(release.id, evidence.kind, staged.sha256);
       if (raced) return { evidence: raced, created: false };
       await tx.insertEvidence(evidence);
       await tx.appendAudit(auditEntryFor(evidence, release, actor));
@@ -78,7 +97,7 @@ export async function attachEvidence(
     });
   } catch (error) {
     if (error instanceof StoreConflictError) {
-      const raced = await deps.store.findEvidence(release.id, kind, staged.sha256);
+      const raced = await deps.store.findEvidence(release.id, evidence.kind, staged.sha256);
       if (raced) return { evidence: raced, created: false };
     }
     throw error;
@@ -87,10 +106,10 @@ export async function attachEvidence(
 
 function checkRequest(request: AttachEvidenceRequest, maxBytes: number) {
   const { kind, name } = request;
-  if (!isEvidenceKind(kind)) {
+  if (kind !== AUTO_KIND && !isEvidenceKind(kind)) {
     throw new DossierError(
       'UNKNOWN_EVIDENCE_KIND',
-      `unknown evidence kind "${kind}"; expected one of ${EVIDENCE_KINDS.join(', ')}`,
+      `unknown evidence kind "${kind}"; expected one of ${EVIDENCE_KINDS.join(', ')}, or auto to detect it`,
       { issues: [{ path: 'kind', message: 'unknown evidence kind' }] },
     );
   }

@@ -1,3 +1,4 @@
+import type { TrustMaterial } from '../evidence/format.ts';
 import type { BlobStore } from '../store/blob/blob-store.ts';
 import type { Store } from '../store/store.ts';
 import type { Clock } from './clock.ts';
@@ -13,4 +14,6 @@ export interface ServiceDeps {
   ids: IdGenerator;
   signer: LogSigner;
   config: Pick<Config, 'maxUploadBytes'>;
+  /** Keys and roots that evidence signatures are checked against; none by default. */
+  trust?: TrustMaterial;
 }

@@ -16,7 +16,9 @@ export const evidenceRoutes = [
       auth: true,
       params: IdOrTagParams,
       query: z.object({
-        kind: z.string().describe(`one of ${EVIDENCE_KINDS.join(', ')}`),
+        kind: z
+          .string()
+          .describe(`one of ${EVIDENCE_KINDS.join(', ')}, or auto to detect it from the content`),
         name: z.string().describe('the file name, for people; never used as a path'),
       }),
       body: { binary: true, description: 'the evidence file (any content type)' },

@@ -13,7 +13,7 @@ export function registerAttest(program: Command, io: Output): void {
   program
     .command('attest')
     .description('upload evidence files to a release')
-    .argument('<kind>', `evidence kind: ${EVIDENCE_KINDS.join(', ')}`)
+    .argument('<kind>', `evidence kind: ${EVIDENCE_KINDS.join(', ')}, or auto to detect it`)
     .argument('<files...>', 'files to upload, byte for byte')
     .requiredOption('--release <id-or-tag>', 'release id or tag')
     .option('--json', 'print the evidence records as JSON')
@@ -24,10 +24,10 @@ export function registerAttest(program: Command, io: Output): void {
         options: { release: string; json?: boolean },
         command: Command,
       ) => {
-        if (!isEvidenceKind(kind)) {
+        if (kind !== 'auto' && !isEvidenceKind(kind)) {
           throw new DossierError(
             'UNKNOWN_EVIDENCE_KIND',
-            `unknown evidence kind "${kind}"; expected one of ${EVIDENCE_KINDS.join(', ')}`,
+            `unknown evidence kind "${kind}"; expected one of ${EVIDENCE_KINDS.join(', ')}, or auto`,
           );
         }
         // Check every file before sending any, so a typo does not leave half a set uploaded.

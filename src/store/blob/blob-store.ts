@@ -4,6 +4,8 @@ import type { Readable } from 'node:stream';
 export interface StagedBlob {
   sha256: string;
   size: number;
+  /** Reads the staged bytes again (to parse them) before they are committed or discarded. */
+  open(): Readable;
   /** Moves the bytes under their digest. Idempotent: an existing blob is kept as it is. */
   commit(): Promise<void>;
   /** Removes the temporary bytes; nothing was stored. */

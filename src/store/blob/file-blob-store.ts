@@ -58,6 +58,7 @@ class FileBlobStore implements BlobStore {
     return {
       sha256,
       size,
+      open: () => createReadStream(tempPath),
       commit: async () => {
         if (settled) return;
         settled = true;
