@@ -1,6 +1,10 @@
 import type {
   AttachEvidenceJson,
+  AuditEntryJson,
+  CheckpointJson,
+  ConsistencyProofJson,
   EvidenceJson,
+  LogKeysJson,
   ReleaseJson,
   ReleasePageJson,
 } from '../core/wire-schemas.ts';
@@ -31,5 +35,11 @@ export interface DossierClient {
   listReleases(params: ListReleasesParams): Promise<ReleasePageJson>;
   listEvidence(idOrTag: string): Promise<EvidenceJson[]>;
   attachEvidence(file: AttachFile): Promise<AttachEvidenceJson>;
+  logCheckpoint(): Promise<CheckpointJson>;
+  logCheckpoints(fromSize: number, limit: number): Promise<CheckpointJson[]>;
+  logKeys(): Promise<LogKeysJson>;
+  logEntries(fromSeq: number, limit: number): Promise<AuditEntryJson[]>;
+  logConsistency(from: number, to: number): Promise<ConsistencyProofJson>;
+  rotateLogKey(): Promise<{ previous: string; active: string }>;
   close(): Promise<void>;
 }

@@ -5,9 +5,15 @@ import type { z } from 'zod';
 import { DossierError, isErrorCode } from '../core/errors.ts';
 import {
   AttachEvidenceJson,
+  AuditEntryPageJson,
+  CheckpointJson,
+  CheckpointListJson,
+  ConsistencyProofJson,
   EvidenceListJson,
+  LogKeysJson,
   ReleaseJson,
   ReleasePageJson,
+  RotatedKeyJson,
 } from '../core/wire-schemas.ts';
 import type { DossierClient } from './client.ts';
 
@@ -86,6 +92,19 @@ export function httpClient(options: HttpClientOptions): DossierClient {
       const stream = file.open() as unknown as Readable;
       return (await call('POST', path, AttachEvidenceJson, { stream, size: file.size })).data;
     },
+    logCheckpoint: async () => (await call('GET', '/v1/log/checkpoint', CheckpointJson)).data,
+    logCheckpoints: async (fromSize, limit) =>
+      (await call('GET', `/v1/log/checkpoints?from=${fromSize}&limit=${limit}`, CheckpointListJson))
+        .data.items,
+    logKeys: async () => (await call('GET', '/v1/log/keys', LogKeysJson)).data,
+    logEntries: async (fromSeq, limit) =>
+      (await call('GET', `/v1/log/entries?from=${fromSeq}&limit=${limit}`, AuditEntryPageJson)).data
+        .items,
+    logConsistency: async (from, to) =>
+      (await call('GET', `/v1/log/proof/consistency?from=${from}&to=${to}`, ConsistencyProofJson))
+        .data,
+    rotateLogKey: async () =>
+      (await call('POST', '/v1/log/keys/rotate', RotatedKeyJson, { json: {} })).data,
     async close() {},
   };
 }

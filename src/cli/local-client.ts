@@ -1,5 +1,6 @@
 import { userInfo } from 'node:os';
 import { presentEvidence, presentRelease } from '../api/present.ts';
+import { presentCheckpoint } from '../api/routes/log.ts';
 import type { Actor } from '../core/actor.ts';
 import type { Services } from '../service/services.ts';
 import type { DossierClient } from './client.ts';
@@ -32,6 +33,13 @@ export function localClient(services: Services): DossierClient {
       });
       return { evidence: presentEvidence(result.evidence), created: result.created };
     },
+    logCheckpoint: async () => presentCheckpoint(await services.log.checkpoint()),
+    logCheckpoints: async (fromSize, limit) =>
+      (await services.log.checkpoints(fromSize, limit)).map(presentCheckpoint),
+    logKeys: async () => services.log.keys(),
+    logEntries: (fromSeq, limit) => services.log.entries(fromSeq, limit),
+    logConsistency: (from, to) => services.log.consistencyProof(from, to),
+    rotateLogKey: () => services.log.rotateKey(actor),
     close: () => services.close(),
   };
 }

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { DossierError } from '../core/errors.ts';
+import { CheckFailed } from './check-failed.ts';
 import { registerAttest } from './commands/attest.ts';
+import { registerLog } from './commands/log.ts';
 import { registerRelease } from './commands/release.ts';
 import { registerServe } from './commands/serve.ts';
 import { EXIT, type ExitCode, exitCodeOf } from './exit-codes.ts';
@@ -32,6 +34,7 @@ export function buildProgram(io: Output): Command {
   registerServe(program, io, VERSION);
   registerRelease(program, io);
   registerAttest(program, io);
+  registerLog(program, io);
   for (const command of program.commands) applyToTree(command);
   return program;
 }
@@ -61,6 +64,7 @@ function reportError(error: unknown, io: Output): ExitCode {
     // Help and --version end with exit code 0; everything else commander rejects is bad usage.
     return error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
   }
+  if (error instanceof CheckFailed) return EXIT.checkFailed;
   if (error instanceof DossierError) {
     io.err(`dossier: ${error.message}`);
     for (const issue of error.issues) io.err(`  ${issue.path}: ${issue.message}`);

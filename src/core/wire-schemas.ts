@@ -136,3 +136,7 @@ export const LogKeysJson = z
   })
   .meta({ id: 'LogKeys' });
 export type LogKeysJson = z.infer<typeof LogKeysJson>;
+
+export const RotatedKeyJson = z
+  .object({ previous: z.string(), active: z.string() })
+  .meta({ id: 'RotatedKey' });

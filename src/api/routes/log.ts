@@ -8,6 +8,7 @@ import {
   InclusionProofJson,
   LogKeysJson,
   ProblemJson,
+  RotatedKeyJson,
 } from '../../core/wire-schemas.ts';
 import { defineRoute } from '../route.ts';
 
@@ -74,6 +75,24 @@ export const logRoutes = [
     },
     async handle({ services }) {
       return services.log.keys();
+    },
+  }),
+  defineRoute({
+    spec: {
+      method: 'POST',
+      path: '/v1/log/keys/rotate',
+      operationId: 'rotateLogKey',
+      summary: 'Sign checkpoints with a new key from now on (admin); old keys stay published',
+      tag: 'log',
+      auth: true,
+      responses: {
+        200: { description: 'the previous and the new active key', json: RotatedKeyJson },
+        401: { description: 'missing or unknown API token', json: ProblemJson },
+        403: { description: 'not an admin', json: ProblemJson },
+      },
+    },
+    async handle({ actor, services }) {
+      return services.log.rotateKey(actor);
     },
   }),
   defineRoute({

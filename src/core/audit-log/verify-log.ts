@@ -1,0 +1,127 @@
+import { type AuditEntry, isAuditEntryIntact } from './audit-entry.ts';
+import { parseCheckpoint, type SignedCheckpoint } from './checkpoint.ts';
+import { MerkleFrontier } from './merkle-frontier.ts';
+import { toHex } from './merkle-hash.ts';
+import { verifyConsistency } from './merkle-tree.ts';
+import { type VerifierKey, verifySignedNote } from './signed-note.ts';
+
+/** One failed check, named so a person can find it: which entry or checkpoint, and what. */
+export interface LogProblem {
+  where: string;
+  problem: string;
+}
+
+/** Checks a checkpoint's signature against pinned keys and that its text says what it claims. */
+export function checkCheckpoint(
+  checkpoint: SignedCheckpoint,
+  keys: readonly VerifierKey[],
+  origin?: string,
+): LogProblem[] {
+  const where = `checkpoint ${checkpoint.size}`;
+  const signature = verifySignedNote(checkpoint.note, keys);
+  if (!signature.ok) return [{ where, problem: `signature: ${signature.detail}` }];
+  const body = parseCheckpoint(signature.text);
+  const problems: LogProblem[] = [];
+  if (origin !== undefined && body.origin !== origin) {
+    problems.push({ where, problem: `origin is "${body.origin}", expected "${origin}"` });
+  }
+  if (body.size !== checkpoint.size)
+    problems.push({ where, problem: `signed size is ${body.size}` });
+  if (toHex(body.rootHash) !== toHex(checkpoint.rootHash)) {
+    problems.push({ where, problem: 'signed root hash differs from the published one' });
+  }
+  return problems;
+}
+
+/**
+ * Replays the log entry by entry: each entry's hash must match its content, sequence numbers
+ * must run from 0 without gaps, and the tree root at every checkpoint's size must equal the
+ * root that checkpoint signed. Memory stays O(log n) whatever the log's length.
+ */
+export class LogReplay {
+  readonly #frontier = new MerkleFrontier();
+  readonly #checkpoints: SignedCheckpoint[];
+  #next = 0;
+  readonly problems: LogProblem[] = [];
+
+  constructor(checkpoints: readonly SignedCheckpoint[]) {
+    this.#checkpoints = [...checkpoints].sort((a, b) => a.size - b.size);
+    this.#checkRootsAt(0);
+  }
+
+  get size(): number {
+    return this.#frontier.size;
+  }
+
+  add(entry: AuditEntry): void {
+    if (entry.seq !== this.#frontier.size) {
+      this.problems.push({
+        where: `entry ${entry.seq}`,
+        problem: `expected entry ${this.#frontier.size} next (gap or duplicate)`,
+      });
+    }
+    if (!isAuditEntryIntact(entry)) {
+      this.problems.push({
+        where: `entry ${entry.seq}`,
+        problem: 'leaf hash does not match the entry’s content',
+      });
+    }
+    this.#frontier.push(Buffer.from(entry.leafHash, 'hex'));
+    this.#checkRootsAt(this.#frontier.size);
+  }
+
+  /** Call after the last entry: checkpoints beyond the log's end are problems too. */
+  finish(): LogProblem[] {
+    while (this.#next < this.#checkpoints.length) {
+      const checkpoint = this.#checkpoints[this.#next++] as SignedCheckpoint;
+      this.problems.push({
+        where: `checkpoint ${checkpoint.size}`,
+        problem: `the log has only ${this.#frontier.size} entries`,
+      });
+    }
+    return this.problems;
+  }
+
+  #checkRootsAt(size: number): void {
+    while (
+      this.#next < this.#checkpoints.length &&
+      (this.#checkpoints[this.#next] as SignedCheckpoint).size === size
+    ) {
+      const checkpoint = this.#checkpoints[this.#next++] as SignedCheckpoint;
+      const root = this.#frontier.root();
+      const expected = root
+        ? toHex(root)
+        : 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+      if (toHex(checkpoint.rootHash) !== expected) {
+        this.problems.push({
+          where: `checkpoint ${size}`,
+          problem: 'root hash differs from the root of the entries',
+        });
+      }
+    }
+  }
+}
+
+/** Checks the server's consistency proof between two checkpoints. */
+export function checkConsistency(
+  earlier: SignedCheckpoint,
+  later: SignedCheckpoint,
+  proof: readonly string[],
+): LogProblem[] {
+  if (earlier.size === 0) return [];
+  const check = verifyConsistency(
+    earlier.size,
+    later.size,
+    proof.map((hash) => Buffer.from(hash, 'hex')),
+    earlier.rootHash,
+    later.rootHash,
+  );
+  return check.ok
+    ? []
+    : [
+        {
+          where: `checkpoints ${earlier.size} → ${later.size}`,
+          problem: `not consistent (${check.reason})`,
+        },
+      ];
+}
