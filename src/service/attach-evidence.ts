@@ -153,12 +153,19 @@ async function* failuresAsIncomplete(body: AsyncIterable<Uint8Array>): AsyncIter
 function tooLarge(what: string, maxBytes: number): DossierError {
   return new DossierError(
     'EVIDENCE_TOO_LARGE',
-    `${what} is larger than the limit of ${maxBytes} bytes (${formatMiB(maxBytes)}); nothing was stored`,
+    `${what} is larger than the limit of ${formatSize(maxBytes)} (${maxBytes} bytes); nothing was stored`,
   );
 }
 
-function formatMiB(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 2)} MiB`;
+function formatSize(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} bytes` : `${Number(value.toFixed(2))} ${units[unit]}`;
 }
 
 function auditEntryFor(evidence: Evidence, release: Release, actor: Actor) {

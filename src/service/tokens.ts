@@ -27,14 +27,7 @@ export async function ensureBootstrapToken(
   deps: Pick<ServiceDeps, 'store' | 'clock' | 'ids'>,
   chosen: string | undefined,
 ): Promise<BootstrapResult> {
-  if (chosen !== undefined) {
-    const problem = chosenTokenProblem(chosen);
-    if (problem) {
-      throw new DossierError('INVALID_INPUT', `DOSSIER_BOOTSTRAP_TOKEN ${problem}`, {
-        issues: [{ path: 'DOSSIER_BOOTSTRAP_TOKEN', message: problem }],
-      });
-    }
-  }
+  checkBootstrapToken(chosen);
   return deps.store.transaction(async (tx) => {
     if ((await tx.countTokens()) > 0) return { created: false };
     const value = chosen ?? generateTokenValue();
@@ -61,6 +54,17 @@ export async function ensureBootstrapToken(
     });
     return chosen === undefined ? { created: true, generatedToken: value } : { created: true };
   });
+}
+
+/** Refuses an operator-chosen bootstrap token that is too easy to guess. */
+export function checkBootstrapToken(chosen: string | undefined): void {
+  if (chosen === undefined) return;
+  const problem = chosenTokenProblem(chosen);
+  if (problem) {
+    throw new DossierError('INVALID_INPUT', `DOSSIER_BOOTSTRAP_TOKEN ${problem}`, {
+      issues: [{ path: 'DOSSIER_BOOTSTRAP_TOKEN', message: problem }],
+    });
+  }
 }
 
 export function generateTokenValue(): string {

@@ -48,6 +48,10 @@ export function registerAttest(program: Command, io: Output): void {
               );
             }
           }
+        } catch (error) {
+          // What was stored before the failure is still reported, so a retry can be reasoned about.
+          if (options.json && results.length > 0) io.out(json(results));
+          throw error;
         } finally {
           await client.close();
         }

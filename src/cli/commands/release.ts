@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { DossierError } from '../../core/errors.ts';
+import { MAX_PAGE_SIZE } from '../../core/page.ts';
 import { connect, type GlobalOptions } from '../connect.ts';
 import { describeRelease, evidenceTable, json, type Output, table } from '../output.ts';
 
@@ -74,19 +76,19 @@ export function registerRelease(program: Command, io: Output): void {
     .command('list')
     .description('list releases, newest first')
     .option('--service <name>', 'only this service')
-    .option('--limit <n>', 'at most this many (1-500)', '50')
+    .option('--limit <n>', 'at most this many (1-500)', parseLimit, 50)
     .option('--cursor <cursor>', 'continue from a previous page')
     .option('--json', 'print JSON: { items, nextCursor }')
     .action(
       async (
-        options: { service?: string; limit: string; cursor?: string; json?: boolean },
+        options: { service?: string; limit: number; cursor?: string; json?: boolean },
         command: Command,
       ) => {
         const client = await connect(command.optsWithGlobals<GlobalOptions>(), process.env);
         try {
           const page = await client.listReleases({
             service: options.service,
-            limit: Number(options.limit),
+            limit: options.limit,
             cursor: options.cursor,
           });
           if (options.json) {
@@ -117,4 +119,18 @@ export function registerRelease(program: Command, io: Output): void {
         }
       },
     );
+}
+
+function parseLimit(value: string): number {
+  const limit = Number(value);
+  if (!/^\d+$/.test(value) || limit < 1 || limit > MAX_PAGE_SIZE) {
+    throw new DossierError(
+      'INVALID_INPUT',
+      `--limit must be a whole number from 1 to ${MAX_PAGE_SIZE}, not "${value}"`,
+      {
+        issues: [{ path: '--limit', message: `must be from 1 to ${MAX_PAGE_SIZE}` }],
+      },
+    );
+  }
+  return limit;
 }

@@ -2,8 +2,10 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { buildServer } from '../../api/server.ts';
+import { DossierError } from '../../core/errors.ts';
 import { loadConfig } from '../../service/config.ts';
 import { openDataDir } from '../../service/open-data-dir.ts';
+import { checkBootstrapToken } from '../../service/tokens.ts';
 import type { Output } from '../output.ts';
 
 const WEB_ROOT = fileURLToPath(new URL('../../../build/web/', import.meta.url));
@@ -27,8 +29,9 @@ export function registerServe(program: Command, io: Output, version: string): vo
           },
           env: process.env,
         });
+        // Refuse a bad bootstrap token before anything is created on disk.
+        checkBootstrapToken(config.bootstrapToken);
         const services = await openDataDir(config);
-        const bootstrap = await services.tokens.ensureBootstrap(config.bootstrapToken);
         const app = await buildServer({
           services,
           config,
@@ -36,7 +39,15 @@ export function registerServe(program: Command, io: Output, version: string): vo
           logLevel: 'warn',
           version,
         });
-        await app.listen({ port: config.port, host: config.host });
+        try {
+          await app.listen({ port: config.port, host: config.host });
+        } catch (error) {
+          await services.close();
+          throw listenError(error, config.host, config.port);
+        }
+        // Only once the server listens is the first admin token created and shown: a start that
+        // fails earlier must not leave a data directory with a token nobody was told.
+        const bootstrap = await services.tokens.ensureBootstrap(config.bootstrapToken);
         const address = app.server.address();
         const port = typeof address === 'object' && address ? address.port : config.port;
         const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -59,4 +70,27 @@ export function registerServe(program: Command, io: Output, version: string): vo
         await services.close();
       },
     );
+}
+
+function listenError(error: unknown, host: string, port: number): Error {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') {
+    return new DossierError(
+      'INVALID_INPUT',
+      `port ${port} on ${host} is already in use; choose another with --port or DOSSIER_PORT`,
+      {
+        issues: [{ path: '--port / DOSSIER_PORT', message: 'in use' }],
+      },
+    );
+  }
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES') {
+    return new DossierError(
+      'INVALID_INPUT',
+      `cannot listen on ${host}:${port} (${code}); check --host and --port`,
+      {
+        issues: [{ path: '--host / DOSSIER_HOST', message: String(code) }],
+      },
+    );
+  }
+  return error as Error;
 }
