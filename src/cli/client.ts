@@ -41,5 +41,7 @@ export interface DossierClient {
   logEntries(fromSeq: number, limit: number): Promise<AuditEntryJson[]>;
   logConsistency(from: number, to: number): Promise<ConsistencyProofJson>;
   rotateLogKey(): Promise<{ previous: string; active: string }>;
+  /** Streams the release dossier archive. */
+  exportDossier(idOrTag: string): Promise<{ fileName: string; stream: NodeJS.ReadableStream }>;
   close(): Promise<void>;
 }

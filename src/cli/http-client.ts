@@ -105,6 +105,29 @@ export function httpClient(options: HttpClientOptions): DossierClient {
         .data,
     rotateLogKey: async () =>
       (await call('POST', '/v1/log/keys/rotate', RotatedKeyJson, { json: {} })).data,
+    async exportDossier(idOrTag) {
+      const url = new URL(`v1/releases/${encodeURIComponent(idOrTag)}/dossier`, base);
+      const response = await openStream(url, {
+        authorization: `Bearer ${options.token}`,
+        'user-agent': options.userAgent ?? 'dossier-cli',
+      });
+      if ((response.statusCode ?? 0) >= 400) {
+        const chunks: Buffer[] = [];
+        for await (const chunk of response) chunks.push(chunk as Buffer);
+        throw toError(
+          {
+            status: response.statusCode ?? 0,
+            headers: response.headers,
+            body: Buffer.concat(chunks),
+          },
+          url,
+        );
+      }
+      const disposition = /filename="([^"]+)"/.exec(
+        String(response.headers['content-disposition'] ?? ''),
+      )?.[1];
+      return { fileName: disposition ?? 'release.dossier.zip', stream: response };
+    },
     async close() {},
   };
 }
@@ -154,6 +177,16 @@ function send(
       });
       payload.pipe(request);
     }
+  });
+}
+
+/** GET whose body is streamed to the caller rather than buffered (archives can be large). */
+function openStream(url: URL, headers: Record<string, string>): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const requester = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const request = requester(url, { method: 'GET', headers }, resolve);
+    request.on('error', (error) => reject(unreachable(url, error)));
+    request.end();
   });
 }
 

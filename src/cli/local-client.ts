@@ -40,6 +40,7 @@ export function localClient(services: Services): DossierClient {
     logEntries: (fromSeq, limit) => services.log.entries(fromSeq, limit),
     logConsistency: (from, to) => services.log.consistencyProof(from, to),
     rotateLogKey: () => services.log.rotateKey(actor),
+    exportDossier: async (idOrTag) => services.dossier.export(actor, idOrTag),
     close: () => services.close(),
   };
 }

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { DossierError } from '../core/errors.ts';
 import { CheckFailed } from './check-failed.ts';
 import { registerAttest } from './commands/attest.ts';
+import { registerDossier } from './commands/dossier.ts';
 import { registerLog } from './commands/log.ts';
 import { registerRelease } from './commands/release.ts';
 import { registerServe } from './commands/serve.ts';
@@ -35,6 +36,7 @@ export function buildProgram(io: Output): Command {
   registerRelease(program, io);
   registerAttest(program, io);
   registerLog(program, io);
+  registerDossier(program, io);
   for (const command of program.commands) applyToTree(command);
   return program;
 }

@@ -22,6 +22,8 @@ export interface LogSigner {
   readonly origin: string;
   activeKeyName(): string;
   sign(text: string): NoteSignature;
+  /** Raw Ed25519 signature over bytes with the active key (for DSSE envelopes). */
+  signBytes(data: Uint8Array): { keyName: string; signature: Uint8Array };
   publishedKeys(): PublishedKey[];
   /** Makes a new key the active one and returns its name. */
   rotate(): Promise<string>;
@@ -64,6 +66,10 @@ export async function openLogKeyring(dir: string): Promise<LogSigner> {
         keyHash: keyHashOf(key.name, key.publicKey),
         signature: sign(null, Buffer.from(text, 'utf8'), key.privateKey),
       };
+    },
+    signBytes(data) {
+      const key = keys.get(activeName.value) as LoadedKey;
+      return { keyName: key.name, signature: sign(null, data, key.privateKey) };
     },
     publishedKeys: () =>
       [...keys.values()].map((key) => ({

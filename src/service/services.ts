@@ -10,6 +10,7 @@ import {
 import { createRelease } from './create-release.ts';
 import type { ServiceDeps } from './deps.ts';
 import { listEvidence, openBlob } from './evidence-queries.ts';
+import { exportDossier } from './export/export-dossier.ts';
 import { getRelease, type ListReleasesOptions, listReleases } from './release-queries.ts';
 import { authenticate, ensureBootstrapToken } from './tokens.ts';
 
@@ -30,6 +31,9 @@ export function createServices(deps: ServiceDeps) {
         attachEvidence(deps, actor, request),
       list: (idOrTag: string) => listEvidence(deps, idOrTag),
       openBlob: (sha256: string) => openBlob(deps, sha256),
+    },
+    dossier: {
+      export: (actor: Actor, idOrTag: string) => exportDossier(deps, actor, idOrTag),
     },
     log: {
       checkpoint: () => latestCheckpoint(deps),

@@ -85,6 +85,31 @@ export const releaseRoutes = [
       return presentRelease(await services.releases.get(params.idOrTag));
     },
   }),
+  defineRoute({
+    spec: {
+      method: 'GET',
+      path: '/v1/releases/{idOrTag}/dossier',
+      operationId: 'exportDossier',
+      summary:
+        'Export the release dossier: one zip an auditor verifies offline (the export is logged)',
+      tag: 'releases',
+      auth: true,
+      params: IdOrTagParams,
+      responses: {
+        200: { description: 'the dossier archive (application/zip)', binary: true },
+        401: { description: 'missing or unknown API token', json: ProblemJson },
+        404: { description: 'no such release', json: ProblemJson },
+      },
+    },
+    async handle({ params, reply, actor, services }) {
+      const exported = await services.dossier.export(actor, params.idOrTag);
+      reply
+        .type('application/zip')
+        .header('content-disposition', `attachment; filename="${exported.fileName}"`)
+        .header('x-dossier-manifest-sha256', exported.manifestSha256);
+      return reply.send(exported.stream);
+    },
+  }),
 ];
 
 export { IdOrTagParams };

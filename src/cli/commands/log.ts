@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { AuditEntry } from '../../core/audit-log/audit-entry.ts';
 import type { SignedCheckpoint } from '../../core/audit-log/checkpoint.ts';
@@ -9,11 +8,11 @@ import {
   type LogProblem,
   LogReplay,
 } from '../../core/audit-log/verify-log.ts';
-import { DossierError } from '../../core/errors.ts';
 import type { CheckpointJson } from '../../core/wire-schemas.ts';
 import { CheckFailed } from '../check-failed.ts';
 import type { DossierClient } from '../client.ts';
 import { connect, type GlobalOptions } from '../connect.ts';
+import { pinnedKeys } from '../key-arguments.ts';
 import { json, type Output } from '../output.ts';
 
 const PAGE = 10_000;
@@ -66,7 +65,7 @@ export function registerLog(program: Command, io: Output): void {
       await withClient(command, async (client) => {
         const published = await client.logKeys();
         const pinned = options.key
-          ? loadKeys(options.key)
+          ? pinnedKeys(options.key)
           : published.keys.map((k) => parseVerifierKey(k.verifierKey));
         if (!options.key && !options.json) {
           io.err(
@@ -123,36 +122,6 @@ async function verifyLog(client: DossierClient, keys: VerifierKey[], origin: str
 
 function toSigned(checkpoint: CheckpointJson): SignedCheckpoint {
   return { ...checkpoint, rootHash: Buffer.from(checkpoint.rootHash, 'hex') };
-}
-
-function loadKeys(values: string[]): VerifierKey[] {
-  return values.flatMap((value) => {
-    const lines = value.includes('+') ? [value] : readKeyFile(value);
-    return lines.map((line) => {
-      try {
-        return parseVerifierKey(line);
-      } catch (error) {
-        throw new DossierError(
-          'INVALID_INPUT',
-          `--key ${line.slice(0, 60)}: ${(error as Error).message}`,
-        );
-      }
-    });
-  });
-}
-
-function readKeyFile(path: string): string[] {
-  try {
-    return readFileSync(path, 'utf8')
-      .split('\n')
-      .map((line) => line.trim())
-      .filter((line) => line && !line.startsWith('#'));
-  } catch (error) {
-    throw new DossierError(
-      'INVALID_INPUT',
-      `cannot read key file ${path}: ${(error as Error).message}`,
-    );
-  }
 }
 
 async function withClient(

@@ -7,6 +7,7 @@ export const AUDIT_ACTIONS = [
   'release.created',
   'evidence.attached',
   'log.key_rotated',
+  'release.exported',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

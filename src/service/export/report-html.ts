@@ -1,0 +1,123 @@
+import type { DossierManifest } from '../../core/dossier/manifest.ts';
+
+/**
+ * The human half of the dossier: one standalone, printable HTML page (no scripts, no external
+ * assets) that a quality reviewer reads in a few minutes. Everything in it is also in
+ * manifest.json; this page only presents it.
+ */
+export function renderReport(manifest: DossierManifest): string {
+  const { release } = manifest;
+  const evidenceRows = manifest.evidence
+    .map(
+      (item) =>
+        `<tr><td><span class="kind">${esc(item.kind)}</span></td><td>${esc(item.name)}</td>` +
+        `<td class="num">${item.size.toLocaleString('en-US')}</td><td class="mono">${esc(item.sha256)}</td>` +
+        `<td>${esc(item.format ?? '—')}</td><td>${summaryText(item.summary)}</td>` +
+        `<td>${esc(item.submittedBy)}<br><span class="muted">${esc(item.submittedAt)}</span></td></tr>`,
+    )
+    .join('\n');
+  const auditRows = manifest.auditEntries
+    .map(
+      (entry) =>
+        `<tr><td class="num">${entry.seq}</td><td>${esc(entry.time)}</td><td>${esc(entry.actor)}</td>` +
+        `<td>${esc(entry.action)}</td><td class="mono small">${esc(detailsText(entry.details))}</td></tr>`,
+    )
+    .join('\n');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Release dossier: ${esc(release.tag)}</title>
+<style>
+  body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1b1f24; margin: 2rem auto; max-width: 70rem; padding: 0 1rem; }
+  h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { font-size: 1.15rem; margin-top: 2rem; border-bottom: 1px solid #d0d7de; padding-bottom: .25rem; }
+  table { border-collapse: collapse; width: 100%; margin-top: .5rem; } th, td { border: 1px solid #d0d7de; padding: .35rem .5rem; text-align: left; vertical-align: top; }
+  th { background: #f3f5f7; } .num { text-align: right; font-variant-numeric: tabular-nums; }
+  .mono { font-family: ui-monospace, Menlo, Consolas, monospace; word-break: break-all; } .small { font-size: 12px; }
+  .muted { color: #57606a; } .kind { background: #ddf4ff; border-radius: 3px; padding: 0 .35rem; }
+  dl { display: grid; grid-template-columns: 12rem 1fr; gap: .3rem 1rem; } dt { color: #57606a; } dd { margin: 0; }
+  .note { background: #f6f8fa; border: 1px solid #d0d7de; padding: .75rem; white-space: pre-wrap; }
+  @media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } tr { break-inside: avoid; } }
+</style>
+</head>
+<body>
+<h1>Release dossier: ${esc(release.tag)}</h1>
+<p class="muted">Exported ${esc(manifest.exportedAt)} by ${esc(manifest.exportedBy)} from log ${esc(manifest.log.origin)}.</p>
+
+<h2>Release</h2>
+<dl>
+  <dt>Service</dt><dd>${esc(release.service)}</dd>
+  <dt>Version</dt><dd>${esc(release.version)}</dd>
+  <dt>Commit</dt><dd class="mono">${esc(release.commit)}</dd>
+  <dt>Change request</dt><dd>${esc(release.change ?? 'none linked')}</dd>
+  <dt>Artifact digests</dt><dd class="mono">${release.artifacts.map(esc).join('<br>') || 'none recorded'}</dd>
+  <dt>State</dt><dd>${esc(release.state)}</dd>
+  <dt>Created</dt><dd>${esc(release.createdAt)} by ${esc(release.createdBy)}</dd>
+  <dt>Release id</dt><dd class="mono">${esc(release.id)}</dd>
+</dl>
+
+<h2>Gate decisions, approvals and exceptions</h2>
+<p>${manifest.gateDecisions.length} gate decisions, ${manifest.signatures.length} signatures and ${manifest.exceptions.length} exceptions are recorded for this release.</p>
+
+<h2>Evidence (${manifest.evidence.length})</h2>
+${
+  manifest.evidence.length === 0
+    ? '<p>No evidence was attached.</p>'
+    : `<table>
+<thead><tr><th>Kind</th><th>File</th><th>Bytes</th><th>SHA-256</th><th>Format</th><th>Summary</th><th>Submitted</th></tr></thead>
+<tbody>
+${evidenceRows}
+</tbody>
+</table>`
+}
+
+<h2>Audit trail (${manifest.auditEntries.length} entries)</h2>
+<table>
+<thead><tr><th>#</th><th>Time (UTC)</th><th>Actor</th><th>Action</th><th>Details</th></tr></thead>
+<tbody>
+${auditRows}
+</tbody>
+</table>
+
+<h2>How to check this dossier</h2>
+<p>Every file in this archive is listed with its SHA-256 in <code>manifest.json</code>. The manifest's own digest is recorded in the
+server's append-only audit log, and <code>log-proof.json</code> proves that entry, and every entry above, into the log checkpoint
+below, which the server signed. Verify the whole archive offline with the server's public key, obtained from the server's operator
+and not from this archive:</p>
+<p class="note mono">dossier verify &lt;this-file.zip&gt; --key '&lt;verifier key&gt;'</p>
+<p>The signed checkpoint and the inclusion proofs are in <code>log-proof.json</code>; the server's verifier keys are listed by
+<code>dossier log keys</code> on the server.</p>
+</body>
+</html>
+`;
+}
+
+function esc(value: string): string {
+  return value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+/** The top-level figures of a summary (counts, ratios, short strings), for a reader's glance. */
+function summaryText(summary: Record<string, unknown> | null): string {
+  if (!summary) return '<span class="muted">stored unparsed</span>';
+  const parts = Object.entries(summary)
+    .filter(
+      ([, value]) =>
+        typeof value === 'number' ||
+        typeof value === 'boolean' ||
+        (typeof value === 'string' && value.length <= 40),
+    )
+    .slice(0, 10)
+    .map(
+      ([key, value]) =>
+        `${esc(key)}: ${esc(typeof value === 'number' && value > 0 && value < 1 ? `${(value * 100).toFixed(1)}%` : String(value))}`,
+    );
+  const warnings = Array.isArray(summary.warnings) ? summary.warnings.length : 0;
+  return parts.join('<br>') + (warnings ? `<br><strong>${warnings} warning(s)</strong>` : '');
+}
+
+function detailsText(details: Record<string, unknown>): string {
+  return Object.entries(details)
+    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .join(' ')
+    .slice(0, 400);
+}
