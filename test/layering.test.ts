@@ -24,6 +24,8 @@ const srcRoot = join(projectRoot, 'src');
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
+    // Test code (tests, the conformance suite, fixtures folders) may read files; it ships nowhere.
+    if (name === 'fixtures') return [];
     if (statSync(path).isDirectory()) return sourceFiles(path);
     return /\.(ts|tsx)$/.test(name) &&
       !/\.test\.tsx?$/.test(name) &&
