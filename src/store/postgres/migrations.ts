@@ -1,0 +1,166 @@
+/**
+ * Forward-only schema migrations for the PostgreSQL store. A migration, once released, is never
+ * edited: a change to the schema is a new entry at the end of this list. Statements are
+ * unqualified; they run with `search_path` set to the store's schema.
+ *
+ * The tables mirror the SQLite schema (its migrations 1 and 2), with these PostgreSQL choices:
+ * - Times stay `text`, exactly as given: audit and checkpoint times are covered by hashes and
+ *   signatures, so they must come back byte for byte, not reformatted by `timestamptz`.
+ * - JSON documents are `json`, not `jsonb`: `json` keeps the text as written (audit details are
+ *   stored in their canonical form) and accepts `\u0000` in strings, which `jsonb` refuses.
+ * - Immutability triggers are statement-level and also fire on TRUNCATE, which SQLite lacks.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const POSTGRES_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'releases, evidence, tokens and the audit log',
+    sql: `
+      -- Raises the message given as the trigger's argument: the table refuses the change.
+      CREATE FUNCTION refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION '%', TG_ARGV[0] USING ERRCODE = 'restrict_violation';
+      END
+      $$;
+
+      CREATE TABLE releases (
+        seq            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id             text NOT NULL CONSTRAINT releases_id_unique UNIQUE,
+        tag            text NOT NULL CONSTRAINT releases_tag_unique UNIQUE,
+        service        text NOT NULL,
+        version        text NOT NULL,
+        commit_sha     text NOT NULL,
+        change_id      text,
+        artifacts      text[] NOT NULL,
+        state          text NOT NULL,
+        created_at     text NOT NULL,
+        created_by     text NOT NULL,
+        evidence_count integer NOT NULL DEFAULT 0
+      );
+      CREATE INDEX releases_by_service ON releases (service, seq);
+
+      CREATE TABLE evidence (
+        seq          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id           text NOT NULL CONSTRAINT evidence_id_unique UNIQUE,
+        release_id   text NOT NULL REFERENCES releases (id),
+        kind         text NOT NULL,
+        name         text NOT NULL,
+        size         bigint NOT NULL,
+        sha256       text NOT NULL,
+        media_type   text NOT NULL,
+        format       text,
+        summary      json,
+        submitted_by text NOT NULL,
+        submitted_at text NOT NULL,
+        CONSTRAINT evidence_release_kind_sha256_unique UNIQUE (release_id, kind, sha256)
+      );
+      CREATE INDEX evidence_by_sha256 ON evidence (sha256);
+
+      -- Evidence records are facts about what was submitted: they are never edited or removed.
+      CREATE TRIGGER evidence_immutable BEFORE UPDATE OR DELETE OR TRUNCATE ON evidence
+        FOR EACH STATEMENT EXECUTE FUNCTION refuse_change('evidence records are immutable');
+
+      CREATE TABLE api_tokens (
+        id         text PRIMARY KEY,
+        name       text NOT NULL CONSTRAINT api_tokens_name_unique UNIQUE,
+        token_hash text NOT NULL CONSTRAINT api_tokens_token_hash_unique UNIQUE,
+        roles      text[] NOT NULL,
+        created_at text NOT NULL,
+        created_by text NOT NULL
+      );
+
+      CREATE TABLE audit_log (
+        seq       bigint PRIMARY KEY CHECK (seq >= 0),
+        time      text NOT NULL,
+        actor     text NOT NULL,
+        action    text NOT NULL,
+        subject   text NOT NULL,
+        details   json NOT NULL,
+        leaf_hash text NOT NULL
+      );
+      CREATE INDEX audit_log_by_subject ON audit_log (subject, seq);
+
+      -- The log is append-only; its Merkle tree depends on every earlier entry staying as it was.
+      CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log
+        FOR EACH STATEMENT EXECUTE FUNCTION refuse_change('the audit log is append-only');
+    `,
+  },
+  {
+    version: 2,
+    name: 'Merkle subtree hashes and signed checkpoints of the audit log',
+    sql: `
+      -- Hash of every complete perfect subtree of the log: (level, index) covers leaves
+      -- [index * 2^level, (index + 1) * 2^level). Written on append; proofs read O(log n) rows.
+      CREATE TABLE merkle_nodes (
+        level integer NOT NULL CHECK (level >= 0),
+        idx   bigint NOT NULL CHECK (idx >= 0),
+        hash  bytea NOT NULL,
+        PRIMARY KEY (level, idx)
+      );
+      CREATE TRIGGER merkle_nodes_write_once BEFORE UPDATE OR DELETE OR TRUNCATE ON merkle_nodes
+        FOR EACH STATEMENT EXECUTE FUNCTION refuse_change('Merkle nodes are write-once');
+
+      CREATE TABLE checkpoints (
+        size      bigint PRIMARY KEY,
+        root_hash bytea NOT NULL,
+        time      text NOT NULL,
+        key_name  text NOT NULL,
+        note      text NOT NULL
+      );
+      CREATE TRIGGER checkpoints_write_once BEFORE UPDATE OR DELETE OR TRUNCATE ON checkpoints
+        FOR EACH STATEMENT EXECUTE FUNCTION refuse_change('checkpoints are write-once');
+    `,
+  },
+  {
+    version: 3,
+    name: 'content-addressed blobs in 1 MiB chunks',
+    sql: `
+      -- Bytes live in chunks grouped under a content id. An upload writes its chunks under a
+      -- fresh content id with a row in blob_staging; committing adds the blobs row that names
+      -- that content by its digest. Chunks are never copied: the blobs row is the whole commit.
+      CREATE TABLE blob_staging (
+        content_id uuid PRIMARY KEY,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+
+      CREATE TABLE blob_chunks (
+        content_id uuid NOT NULL,
+        idx        integer NOT NULL CHECK (idx >= 0),
+        data       bytea NOT NULL,
+        PRIMARY KEY (content_id, idx)
+      );
+
+      CREATE TABLE blobs (
+        sha256      text PRIMARY KEY CHECK (sha256 ~ '^[0-9a-f]{64}$'),
+        content_id  uuid NOT NULL CONSTRAINT blobs_content_id_unique UNIQUE,
+        size        bigint NOT NULL CHECK (size >= 0),
+        chunk_count integer NOT NULL CHECK (chunk_count >= 0),
+        created_at  timestamptz NOT NULL DEFAULT now()
+      );
+      -- A blob is written once under its digest and never rewritten.
+      CREATE TRIGGER blobs_write_once BEFORE UPDATE OR DELETE OR TRUNCATE ON blobs
+        FOR EACH STATEMENT EXECUTE FUNCTION refuse_change('blobs are write-once');
+
+      -- Staged chunks may be removed (a discarded upload); chunks of a committed blob may not.
+      -- The blob store may run over a pool with another search_path: pin the function's own.
+      CREATE FUNCTION refuse_committed_chunk_change() RETURNS trigger LANGUAGE plpgsql
+        SET search_path FROM CURRENT AS $$
+      BEGIN
+        IF TG_OP = 'UPDATE' OR EXISTS (SELECT 1 FROM blobs WHERE content_id = OLD.content_id) THEN
+          RAISE EXCEPTION 'blobs are write-once' USING ERRCODE = 'restrict_violation';
+        END IF;
+        RETURN OLD;
+      END
+      $$;
+      CREATE TRIGGER blob_chunks_write_once BEFORE UPDATE OR DELETE ON blob_chunks
+        FOR EACH ROW EXECUTE FUNCTION refuse_committed_chunk_change();
+      CREATE TRIGGER blob_chunks_no_truncate BEFORE TRUNCATE ON blob_chunks
+        FOR EACH STATEMENT EXECUTE FUNCTION refuse_change('blobs are write-once');
+    `,
+  },
+];

@@ -1,0 +1,501 @@
+import pg from 'pg';
+import type { ApiToken, Role } from '../../core/api-token.ts';
+import {
+  type AuditEntry,
+  type AuditEntryInput,
+  sealAuditEntry,
+} from '../../core/audit-log/audit-entry.ts';
+import { canonicalJson } from '../../core/audit-log/canonical-json.ts';
+import { appendSiblings, subtreesCompletedBy } from '../../core/audit-log/merkle-append.ts';
+import type { SubtreeRef } from '../../core/audit-log/merkle-tree.ts';
+import type { Evidence, EvidenceKind } from '../../core/evidence-record.ts';
+import type { Page } from '../../core/page.ts';
+import type { Release, ReleaseState } from '../../core/release.ts';
+import { decodeSeqCursor, encodeSeqCursor } from '../cursor.ts';
+import {
+  type AuditQuery,
+  type ReleaseQuery,
+  type Store,
+  StoreConflictError,
+  type StoredCheckpoint,
+  type StoreReader,
+  type StoreTx,
+} from '../store.ts';
+import { applyPostgresMigrations } from './apply-migrations.ts';
+import { POSTGRES_MIGRATIONS } from './migrations.ts';
+import { ADVISORY_LOCK, checkSchemaName, DEFAULT_SCHEMA, quotedSchema } from './schema-name.ts';
+
+export interface PostgresStoreOptions {
+  /** `postgres://user:password@host:5432/database` */
+  url: string;
+  /** Schema holding the store's tables; created and migrated on open. Default `public`. */
+  schema?: string;
+  /**
+   * Connections in total, at most: half serve transactions, half serve reads made outside one.
+   * Default 10, at least 2.
+   */
+  poolSize?: number;
+}
+
+const DEFAULT_POOL_SIZE = 10;
+
+type Row = Record<string, unknown>;
+type Run = (sql: string, values?: readonly unknown[]) => Promise<Row[]>;
+
+/**
+ * Opens the PostgreSQL store in `schema`, creating and migrating the schema if needed.
+ *
+ * Transactions and reads made outside a transaction use two separate pools, as the SQLite
+ * adapter uses a writer and a reader connection: a transaction that reads through the store (not
+ * its `tx`) while every connection is held by a transaction would otherwise wait forever.
+ */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
+  const schema = checkSchemaName(options.schema ?? DEFAULT_SCHEMA);
+  const poolSize = Math.max(2, options.poolSize ?? DEFAULT_POOL_SIZE);
+  const readPool = openPool(options.url, Math.floor(poolSize / 2));
+  const txPool = openPool(options.url, poolSize - Math.floor(poolSize / 2));
+  try {
+    await applyPostgresMigrations(txPool, schema, POSTGRES_MIGRATIONS);
+  } catch (error) {
+    await Promise.all([readPool.end(), txPool.end()]);
+    throw error;
+  }
+  return new PostgresStore(schema, readPool, txPool);
+}
+
+function openPool(url: string, max: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max });
+  // An idle connection that drops (server restart, network) is removed from the pool and the
+  // next checkout opens a new one; unhandled, the 'error' event would end the process.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+/** Table names qualified with the store's schema, so no statement depends on `search_path`. */
+function tablesIn(schema: string) {
+  const s = quotedSchema(schema);
+  return {
+    releases: `${s}.releases`,
+    evidence: `${s}.evidence`,
+    apiTokens: `${s}.api_tokens`,
+    auditLog: `${s}.audit_log`,
+    merkleNodes: `${s}.merkle_nodes`,
+    checkpoints: `${s}.checkpoints`,
+  };
+}
+type Tables = ReturnType<typeof tablesIn>;
+
+/** Reads over whatever `run` is bound to: a pool outside a transaction, a client inside one. */
+class PostgresReads implements StoreReader {
+  protected readonly run: Run;
+  protected readonly t: Tables;
+
+  constructor(run: Run, tables: Tables) {
+    this.run = run;
+    this.t = tables;
+  }
+
+  async getReleaseById(id: string): Promise<Release | undefined> {
+    const [row] = await this.run(`SELECT * FROM ${this.t.releases} WHERE id = $1`, [id]);
+    return row ? toRelease(row) : undefined;
+  }
+
+  async getReleaseByTag(tag: string): Promise<Release | undefined> {
+    const [row] = await this.run(`SELECT * FROM ${this.t.releases} WHERE tag = $1`, [tag]);
+    return row ? toRelease(row) : undefined;
+  }
+
+  async listReleases(query: ReleaseQuery): Promise<Page<Release>> {
+    const before =
+      query.cursor === undefined ? Number.MAX_SAFE_INTEGER : decodeSeqCursor(query.cursor);
+    const rows =
+      query.service === undefined
+        ? await this.run(
+            `SELECT * FROM ${this.t.releases} WHERE seq < $1 ORDER BY seq DESC LIMIT $2`,
+            [before, query.limit + 1],
+          )
+        : await this.run(
+            `SELECT * FROM ${this.t.releases} WHERE service = $1 AND seq < $2
+             ORDER BY seq DESC LIMIT $3`,
+            [query.service, before, query.limit + 1],
+          );
+    const items = rows.slice(0, query.limit);
+    const last = items.at(-1);
+    return {
+      items: items.map(toRelease),
+      nextCursor: rows.length > query.limit && last ? encodeSeqCursor(Number(last.seq)) : null,
+    };
+  }
+
+  async listEvidence(releaseId: string): Promise<Evidence[]> {
+    const rows = await this.run(
+      `SELECT * FROM ${this.t.evidence} WHERE release_id = $1 ORDER BY seq`,
+      [releaseId],
+    );
+    return rows.map(toEvidence);
+  }
+
+  async findEvidence(
+    releaseId: string,
+    kind: EvidenceKind,
+    sha256: string,
+  ): Promise<Evidence | undefined> {
+    const [row] = await this.run(
+      `SELECT * FROM ${this.t.evidence} WHERE release_id = $1 AND kind = $2 AND sha256 = $3`,
+      [releaseId, kind, sha256],
+    );
+    return row ? toEvidence(row) : undefined;
+  }
+
+  async isBlobReferenced(sha256: string): Promise<boolean> {
+    const rows = await this.run(`SELECT 1 FROM ${this.t.evidence} WHERE sha256 = $1 LIMIT 1`, [
+      sha256,
+    ]);
+    return rows.length > 0;
+  }
+
+  async findTokenByHash(tokenHash: string): Promise<ApiToken | undefined> {
+    const [row] = await this.run(`SELECT * FROM ${this.t.apiTokens} WHERE token_hash = $1`, [
+      tokenHash,
+    ]);
+    return row ? toToken(row) : undefined;
+  }
+
+  async countTokens(): Promise<number> {
+    const [row] = await this.run(`SELECT count(*) AS n FROM ${this.t.apiTokens}`);
+    return Number(row?.n ?? 0);
+  }
+
+  async listAuditEntries(query: AuditQuery): Promise<AuditEntry[]> {
+    const rows = await this.run(
+      `SELECT * FROM ${this.t.auditLog} WHERE seq >= $1 ORDER BY seq LIMIT $2`,
+      [query.fromSeq, query.limit],
+    );
+    return rows.map(toAuditEntry);
+  }
+
+  async listAuditEntriesFor(subject: string): Promise<AuditEntry[]> {
+    const rows = await this.run(
+      `SELECT * FROM ${this.t.auditLog} WHERE subject = $1 ORDER BY seq`,
+      [subject],
+    );
+    return rows.map(toAuditEntry);
+  }
+
+  async countAuditEntries(): Promise<number> {
+    // The log is gap-free from 0, so its size is the last seq + 1: one index probe, where
+    // count(*) would scan the whole table.
+    const [row] = await this.run(`SELECT COALESCE(max(seq) + 1, 0) AS n FROM ${this.t.auditLog}`);
+    return Number(row?.n ?? 0);
+  }
+
+  async getSubtreeHashes(refs: readonly SubtreeRef[]): Promise<Uint8Array[]> {
+    if (refs.length === 0) return [];
+    const rows = await this.run(
+      `SELECT wanted.level, wanted.idx, node.hash
+       FROM unnest($1::integer[], $2::bigint[]) WITH ORDINALITY AS wanted (level, idx, position)
+       LEFT JOIN ${this.t.merkleNodes} AS node
+         ON node.level = wanted.level AND node.idx = wanted.idx
+       ORDER BY wanted.position`,
+      [refs.map((ref) => ref.level), refs.map((ref) => ref.index)],
+    );
+    return rows.map((row) => {
+      if (row.hash === null) {
+        throw new Error(`Merkle subtree ${row.level}/${row.idx} is not stored`);
+      }
+      return new Uint8Array(row.hash as Buffer);
+    });
+  }
+
+  async latestCheckpoint(): Promise<StoredCheckpoint | undefined> {
+    const [row] = await this.run(`SELECT * FROM ${this.t.checkpoints} ORDER BY size DESC LIMIT 1`);
+    return row ? toCheckpoint(row) : undefined;
+  }
+
+  async getCheckpoint(size: number): Promise<StoredCheckpoint | undefined> {
+    const [row] = await this.run(`SELECT * FROM ${this.t.checkpoints} WHERE size = $1`, [size]);
+    return row ? toCheckpoint(row) : undefined;
+  }
+
+  async listCheckpoints(query: { fromSize: number; limit: number }): Promise<StoredCheckpoint[]> {
+    const rows = await this.run(
+      `SELECT * FROM ${this.t.checkpoints} WHERE size >= $1 ORDER BY size LIMIT $2`,
+      [query.fromSize, query.limit],
+    );
+    return rows.map(toCheckpoint);
+  }
+}
+
+/** Writes, over one client between BEGIN and COMMIT. */
+class PostgresWrites extends PostgresReads implements StoreTx {
+  readonly #schema: string;
+  #holdsAppendLock = false;
+  #appending: Promise<unknown> = Promise.resolve();
+
+  constructor(run: Run, tables: Tables, schema: string) {
+    super(run, tables);
+    this.#schema = schema;
+  }
+
+  async insertRelease(release: Release): Promise<void> {
+    await this.run(
+      `INSERT INTO ${this.t.releases} (id, tag, service, version, commit_sha, change_id,
+         artifacts, state, created_at, created_by, evidence_count)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [
+        release.id,
+        release.tag,
+        release.service,
+        release.version,
+        release.commit,
+        release.change,
+        release.artifacts,
+        release.state,
+        release.createdAt,
+        release.createdBy,
+        release.evidenceCount,
+      ],
+    );
+  }
+
+  async insertEvidence(evidence: Evidence): Promise<void> {
+    await this.run(
+      `INSERT INTO ${this.t.evidence} (id, release_id, kind, name, size, sha256, media_type,
+         format, summary, submitted_by, submitted_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [
+        evidence.id,
+        evidence.releaseId,
+        evidence.kind,
+        evidence.name,
+        evidence.size,
+        evidence.sha256,
+        evidence.mediaType,
+        evidence.format,
+        evidence.summary === null ? null : JSON.stringify(evidence.summary),
+        evidence.submittedBy,
+        evidence.submittedAt,
+      ],
+    );
+    await this.run(
+      `UPDATE ${this.t.releases} SET evidence_count = evidence_count + 1 WHERE id = $1`,
+      [evidence.releaseId],
+    );
+  }
+
+  async insertToken(token: ApiToken): Promise<void> {
+    await this.run(
+      `INSERT INTO ${this.t.apiTokens} (id, name, token_hash, roles, created_at, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [token.id, token.name, token.tokenHash, token.roles, token.createdAt, token.createdBy],
+    );
+  }
+
+  appendAudit(input: AuditEntryInput): Promise<AuditEntry> {
+    // Appends read the log's end and then write after it: two of them in flight on one
+    // transaction must not both read the same end.
+    const appended = this.#appending.then(() => this.#append(input));
+    this.#appending = appended.catch(() => undefined);
+    return appended;
+  }
+
+  async #append(input: AuditEntryInput): Promise<AuditEntry> {
+    if (!this.#holdsAppendLock) {
+      // Serializes appends across every process using this schema until this transaction
+      // ends; the next appender reads max(seq) only after this one has committed (READ
+      // COMMITTED takes a fresh snapshot per statement), so seqs are gap- and duplicate-free
+      // and commit in seq order.
+      await this.run('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
+        ADVISORY_LOCK.auditAppend,
+        this.#schema,
+      ]);
+      this.#holdsAppendLock = true;
+    }
+    const [next] = await this.run(
+      `SELECT COALESCE(max(seq) + 1, 0) AS next FROM ${this.t.auditLog}`,
+    );
+    const entry = sealAuditEntry(input, Number(next?.next ?? 0));
+    await this.run(
+      `INSERT INTO ${this.t.auditLog} (seq, time, actor, action, subject, details, leaf_hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [
+        entry.seq,
+        entry.time,
+        entry.actor,
+        entry.action,
+        entry.subject,
+        canonicalJson(entry.details),
+        entry.leafHash,
+      ],
+    );
+    const siblings = await this.getSubtreeHashes(appendSiblings(entry.seq));
+    const nodes = subtreesCompletedBy(entry.seq, Buffer.from(entry.leafHash, 'hex'), siblings);
+    await this.run(
+      `INSERT INTO ${this.t.merkleNodes} (level, idx, hash)
+       SELECT * FROM unnest($1::integer[], $2::bigint[], $3::bytea[])`,
+      [
+        nodes.map((node) => node.level),
+        nodes.map((node) => node.index),
+        nodes.map((node) => Buffer.from(node.hash)),
+      ],
+    );
+    return entry;
+  }
+
+  async insertCheckpoint(checkpoint: StoredCheckpoint): Promise<void> {
+    await this.run(
+      `INSERT INTO ${this.t.checkpoints} (size, root_hash, time, key_name, note)
+       VALUES ($1, $2, $3, $4, $5)`,
+      [
+        checkpoint.size,
+        Buffer.from(checkpoint.rootHash),
+        checkpoint.time,
+        checkpoint.keyName,
+        checkpoint.note,
+      ],
+    );
+  }
+}
+
+class PostgresStore extends PostgresReads implements Store {
+  readonly #schema: string;
+  readonly #readPool: pg.Pool;
+  readonly #txPool: pg.Pool;
+  readonly #state: { closed: boolean };
+
+  constructor(schema: string, readPool: pg.Pool, txPool: pg.Pool) {
+    const state = { closed: false };
+    super(async (sql, values) => {
+      if (state.closed) throw new Error('store is closed');
+      return (await readPool.query(sql, values as unknown[] | undefined)).rows as Row[];
+    }, tablesIn(schema));
+    this.#state = state;
+    this.#schema = schema;
+    this.#readPool = readPool;
+    this.#txPool = txPool;
+  }
+
+  async transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
+    if (this.#state.closed) throw new Error('store is closed');
+    const client = await this.#txPool.connect();
+    let open = true;
+    // PostgreSQL aborts a transaction at its first failed statement and turns a later COMMIT
+    // into a silent ROLLBACK. Remember the failure so that `work` catching it cannot make a
+    // rolled-back transaction look committed.
+    let failed: unknown;
+    const run: Run = async (sql, values) => {
+      if (!open) throw new Error('transaction already ended: use tx only inside its work');
+      try {
+        return (await client.query(sql, values as unknown[] | undefined)).rows as Row[];
+      } catch (error) {
+        failed ??= error;
+        throw asConflict(error) ?? error;
+      }
+    };
+    let broken: Error | undefined;
+    try {
+      // Explicit, whatever default_transaction_isolation says: appends rely on each statement
+      // seeing what committed before it (a repeatable-read snapshot taken before the append
+      // lock would read a stale end of the log).
+      await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
+      const result = await work(new PostgresWrites(run, this.t, this.#schema));
+      if (failed !== undefined) {
+        throw new Error('a statement in the transaction failed, so nothing was committed', {
+          cause: failed,
+        });
+      }
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
+      throw asConflict(error) ?? error;
+    } finally {
+      open = false;
+      client.release(broken);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#state.closed) return;
+    this.#state.closed = true;
+    // Pool.end waits for checked-out clients, so transactions under way finish first.
+    await Promise.all([this.#readPool.end(), this.#txPool.end()]);
+  }
+}
+
+/** SQLSTATE 23505 (unique_violation), named by the constraint PostgreSQL reports. */
+function asConflict(error: unknown): StoreConflictError | undefined {
+  if (error instanceof StoreConflictError) return error;
+  const { code, constraint } = (error ?? {}) as { code?: unknown; constraint?: unknown };
+  if (code !== '23505') return undefined;
+  return new StoreConflictError(typeof constraint === 'string' ? constraint : 'unique', {
+    cause: error,
+  });
+}
+
+function toRelease(row: Row): Release {
+  return {
+    id: String(row.id),
+    tag: String(row.tag),
+    service: String(row.service),
+    version: String(row.version),
+    commit: String(row.commit_sha),
+    change: row.change_id === null ? null : String(row.change_id),
+    artifacts: (row.artifacts as unknown[]).map(String),
+    state: String(row.state) as ReleaseState,
+    createdAt: String(row.created_at),
+    createdBy: String(row.created_by),
+    evidenceCount: Number(row.evidence_count),
+  };
+}
+
+function toEvidence(row: Row): Evidence {
+  return {
+    id: String(row.id),
+    releaseId: String(row.release_id),
+    kind: String(row.kind) as EvidenceKind,
+    name: String(row.name),
+    size: Number(row.size),
+    sha256: String(row.sha256),
+    mediaType: String(row.media_type),
+    format: row.format === null ? null : String(row.format),
+    summary: row.summary === null ? null : (row.summary as Record<string, unknown>),
+    submittedBy: String(row.submitted_by),
+    submittedAt: String(row.submitted_at),
+  };
+}
+
+function toToken(row: Row): ApiToken {
+  return {
+    id: String(row.id),
+    name: String(row.name),
+    tokenHash: String(row.token_hash),
+    roles: (row.roles as unknown[]).map(String) as Role[],
+    createdAt: String(row.created_at),
+    createdBy: String(row.created_by),
+  };
+}
+
+function toCheckpoint(row: Row): StoredCheckpoint {
+  return {
+    size: Number(row.size),
+    rootHash: new Uint8Array(row.root_hash as Buffer),
+    time: String(row.time),
+    keyName: String(row.key_name),
+    note: String(row.note),
+  };
+}
+
+function toAuditEntry(row: Row): AuditEntry {
+  return {
+    seq: Number(row.seq),
+    time: String(row.time),
+    actor: String(row.actor),
+    action: String(row.action) as AuditEntry['action'],
+    subject: String(row.subject),
+    details: row.details as AuditEntry['details'],
+    leafHash: String(row.leaf_hash),
+  };
+}
