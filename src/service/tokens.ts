@@ -9,6 +9,7 @@ import {
   tokenActor,
 } from '../core/api-token.ts';
 import { DossierError } from '../core/errors.ts';
+import { StoreConflictError } from '../store/store.ts';
 import type { ServiceDeps } from './deps.ts';
 
 export interface BootstrapResult {
@@ -28,32 +29,38 @@ export async function ensureBootstrapToken(
   chosen: string | undefined,
 ): Promise<BootstrapResult> {
   checkBootstrapToken(chosen);
-  return deps.store.transaction(async (tx) => {
-    if ((await tx.countTokens()) > 0) return { created: false };
-    const value = chosen ?? generateTokenValue();
-    const token: ApiToken = {
-      id: deps.ids.next('tok'),
-      name: BOOTSTRAP_TOKEN_NAME,
-      tokenHash: hashTokenValue(value),
-      roles: ['admin'],
-      createdAt: deps.clock.now().toISOString(),
-      createdBy: SYSTEM_ACTOR.id,
-    };
-    await tx.insertToken(token);
-    await tx.appendAudit({
-      time: token.createdAt,
-      actor: SYSTEM_ACTOR.id,
-      action: 'token.created',
-      subject: `token:${token.id}`,
-      details: {
-        name: token.name,
-        roles: token.roles,
-        bootstrap: true,
-        chosenByOperator: chosen !== undefined,
-      },
+  try {
+    return await deps.store.transaction(async (tx) => {
+      if ((await tx.countTokens()) > 0) return { created: false };
+      const value = chosen ?? generateTokenValue();
+      const token: ApiToken = {
+        id: deps.ids.next('tok'),
+        name: BOOTSTRAP_TOKEN_NAME,
+        tokenHash: hashTokenValue(value),
+        roles: ['admin'],
+        createdAt: deps.clock.now().toISOString(),
+        createdBy: SYSTEM_ACTOR.id,
+      };
+      await tx.insertToken(token);
+      await tx.appendAudit({
+        time: token.createdAt,
+        actor: SYSTEM_ACTOR.id,
+        action: 'token.created',
+        subject: `token:${token.id}`,
+        details: {
+          name: token.name,
+          roles: token.roles,
+          bootstrap: true,
+          chosenByOperator: chosen !== undefined,
+        },
+      });
+      return chosen === undefined ? { created: true, generatedToken: value } : { created: true };
     });
-    return chosen === undefined ? { created: true, generatedToken: value } : { created: true };
-  });
+  } catch (error) {
+    // Another instance bootstrapped the same empty store at the same moment: it created the token.
+    if (error instanceof StoreConflictError) return { created: false };
+    throw error;
+  }
 }
 
 /** Refuses an operator-chosen bootstrap token that is too easy to guess. */
