@@ -1,11 +1,24 @@
 import type { EvidenceKind } from '../core/evidence-record.ts';
+import { coverageFormats } from './coverage/index.ts';
 import type { EvidenceFormat } from './format.ts';
+import { provenanceFormats } from './provenance/index.ts';
+import { sarifFormats } from './sarif/index.ts';
+import { vexFormats } from './vex/index.ts';
+import { vulnScanFormats } from './vuln-scan/index.ts';
 
 /**
  * The one list of evidence formats Dossier understands. Order matters only among formats that
  * could claim the same bytes: the more specific format comes first.
  */
-export const EVIDENCE_FORMATS: readonly EvidenceFormat[] = [];
+export const EVIDENCE_FORMATS: readonly EvidenceFormat[] = [
+  ...coverageFormats,
+  ...provenanceFormats,
+  ...sarifFormats,
+  ...vulnScanFormats,
+  // A CycloneDX VEX is also a CycloneDX BOM: VEX claims BOMs whose vulnerabilities carry an
+  // analysis, so it must be asked before the SBOM formats.
+  ...vexFormats,
+];
 
 export function formatsForKind(kind: EvidenceKind): EvidenceFormat[] {
   return EVIDENCE_FORMATS.filter((format) => format.kind === kind);
