@@ -1,6 +1,7 @@
 import type { EvidenceKind } from '../core/evidence-record.ts';
 import { coverageFormats } from './coverage/index.ts';
 import type { EvidenceFormat } from './format.ts';
+import { junitFormats } from './junit/index.ts';
 import { provenanceFormats } from './provenance/index.ts';
 import { sarifFormats } from './sarif/index.ts';
 import { vexFormats } from './vex/index.ts';
@@ -11,6 +12,7 @@ import { vulnScanFormats } from './vuln-scan/index.ts';
  * could claim the same bytes: the more specific format comes first.
  */
 export const EVIDENCE_FORMATS: readonly EvidenceFormat[] = [
+  ...junitFormats,
   ...coverageFormats,
   ...provenanceFormats,
   ...sarifFormats,

@@ -105,6 +105,14 @@ describe('xmlRootElement and sniffEncoding', () => {
     assert.equal(xmlRootElement(Buffer.from('{"json": true}')), undefined);
   });
 
+  it('answers quickly on a crafted head of endless prolog openers', () => {
+    for (const opener of ['<?', '<!--', '<!DOCTYPE [']) {
+      const started = process.hrtime.bigint();
+      assert.equal(xmlRootElement(Buffer.from(opener.repeat(30_000))), undefined);
+      assert.ok(Number(process.hrtime.bigint() - started) / 1e6 < 200, `${opener} took too long`);
+    }
+  });
+
   it('read the encoding from a byte-order mark or the declaration', () => {
     assert.equal(sniffEncoding(Buffer.from([0xff, 0xfe, 0x3c, 0x00])), 'utf-16le');
     assert.equal(

@@ -161,12 +161,21 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 /** The name of the document element, read from the first bytes; undefined if none is found. */
 export function xmlRootElement(head: Uint8Array): string | undefined {
   const text = new TextDecoder(sniffEncoding(head)).decode(head.subarray(0, 64 * 1024));
-  // Skip the BOM, the declaration, comments, processing instructions and a DOCTYPE.
-  const stripped = text
-    .replace(/^\uFEFF/, '')
-    .replace(/<\?[\s\S]*?\?>/g, '')
-    .replace(/<!--[\s\S]*?-->/g, '')
-    .replace(/<!DOCTYPE[^[>]*(\[[\s\S]*?\])?\s*>/i, '');
-  const match = /^\s*<([A-Za-z_][\w.:-]*)/.exec(stripped);
-  return match?.[1];
+  // Skip the BOM, then the prolog item by item (declaration, comments, processing instructions,
+  // DOCTYPE). A linear scan: regular expressions over a crafted head can take seconds.
+  let at = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  for (;;) {
+    while (at < text.length && ' \t\r\n'.includes(text[at] as string)) at++;
+    let end: number;
+    if (text.startsWith('<?', at)) end = text.indexOf('?>', at + 2) + 2;
+    else if (text.startsWith('<!--', at)) end = text.indexOf('-->', at + 4) + 3;
+    else if (/^<!DOCTYPE/i.test(text.slice(at, at + 9))) {
+      const close = text.indexOf('>', at);
+      const subset = text.indexOf('[', at);
+      end = subset !== -1 && subset < close ? text.indexOf('>', text.indexOf(']', subset)) + 1 : close + 1;
+    } else break;
+    if (end <= at) return undefined;
+    at = end;
+  }
+  return /^<([A-Za-z_][\w.:-]*)/.exec(text.slice(at, at + 256))?.[1];
 }

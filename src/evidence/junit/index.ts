@@ -1,0 +1,4 @@
+import type { EvidenceFormat } from '../format.ts';
+import { junitXml } from './junit-xml.ts';
+
+export const junitFormats: readonly EvidenceFormat[] = [junitXml];
