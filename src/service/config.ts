@@ -16,6 +16,8 @@ export const SETTINGS = {
     default: 512 * 1024 * 1024, // 512 MiB
   },
   bootstrapToken: { flag: undefined, env: 'DOSSIER_BOOTSTRAP_TOKEN', default: undefined },
+  trustedRoot: { flag: '--trusted-root', env: 'DOSSIER_TRUSTED_ROOT', default: undefined },
+  dsseKeys: { flag: '--dsse-keys', env: 'DOSSIER_DSSE_KEYS', default: undefined },
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -34,6 +36,8 @@ const ConfigSchema = z
       .int('must be a whole number of bytes')
       .positive('must be a positive number of bytes'),
     bootstrapToken: z.string().optional(),
+    trustedRoot: z.string().min(1).optional(),
+    dsseKeys: z.string().min(1).optional(),
   })
   .strict();
 

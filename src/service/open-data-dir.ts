@@ -6,6 +6,7 @@ import { openSqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import { ulidGenerator } from './ids.ts';
+import { loadTrust } from './load-trust.ts';
 import { openLogKeyring } from './log-keyring.ts';
 import { createServices, type Services } from './services.ts';
 
@@ -19,7 +20,8 @@ export interface OpenDataDirOptions {
  * checkpoints.
  */
 export async function openDataDir(
-  config: Pick<Config, 'dataDir' | 'maxUploadBytes'>,
+  config: Pick<Config, 'dataDir' | 'maxUploadBytes'> &
+    Partial<Pick<Config, 'trustedRoot' | 'dsseKeys'>>,
   options: OpenDataDirOptions = {},
 ): Promise<Services> {
   const { dataDir } = config;
@@ -33,9 +35,10 @@ export async function openDataDir(
       { cause: error },
     );
   }
+  const trust = await loadTrust(config);
   const clock = options.clock ?? systemClock;
   const store = await openSqliteStore(join(dataDir, 'dossier.db'));
   const blobs = await openFileBlobStore(join(dataDir, 'blobs'));
   const signer = await openLogKeyring(join(dataDir, 'log-keys'));
-  return createServices({ store, blobs, clock, ids: ulidGenerator(clock), signer, config });
+  return createServices({ store, blobs, clock, ids: ulidGenerator(clock), signer, config, trust });
 }

@@ -43,7 +43,7 @@ export function registerAttest(program: Command, io: Output): void {
             if (!options.json) {
               const { evidence } = result;
               io.out(
-                `${result.created ? 'attached' : 'already attached'} ${evidence.kind} ${paths[index]} ` +
+                `${result.created ? 'attached' : 'already attached'} ${evidence.kind}${evidence.format ? ` (${evidence.format})` : ''} ${paths[index]} ` +
                   `(${formatBytes(evidence.size)}, sha256 ${evidence.sha256}) as ${evidence.id}`,
               );
             }

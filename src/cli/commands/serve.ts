@@ -10,6 +10,15 @@ import type { Output } from '../output.ts';
 
 const WEB_ROOT = fileURLToPath(new URL('../../../build/web/', import.meta.url));
 
+interface ServeOptions {
+  port?: string;
+  host?: string;
+  data?: string;
+  maxUploadBytes?: string;
+  trustedRoot?: string;
+  dsseKeys?: string;
+}
+
 export function registerServe(program: Command, io: Output, version: string): void {
   program
     .command('serve')
@@ -18,58 +27,63 @@ export function registerServe(program: Command, io: Output, version: string): vo
     .option('--host <h>', 'address to listen on')
     .option('--data <dir>', 'data directory')
     .option('--max-upload-bytes <n>', 'largest evidence file accepted, in bytes')
-    .action(
-      async (options: { port?: string; host?: string; data?: string; maxUploadBytes?: string }) => {
-        const config = loadConfig({
-          flags: {
-            port: options.port,
-            host: options.host,
-            dataDir: options.data,
-            maxUploadBytes: options.maxUploadBytes,
-          },
-          env: process.env,
-        });
-        // Refuse a bad bootstrap token before anything is created on disk.
-        checkBootstrapToken(config.bootstrapToken);
-        const services = await openDataDir(config);
-        const app = await buildServer({
-          services,
-          config,
-          webRoot: existsSync(WEB_ROOT) ? WEB_ROOT : undefined,
-          logLevel: 'warn',
-          version,
-        });
-        try {
-          await app.listen({ port: config.port, host: config.host });
-        } catch (error) {
-          await services.close();
-          throw listenError(error, config.host, config.port);
-        }
-        // Only once the server listens is the first admin token created and shown: a start that
-        // fails earlier must not leave a data directory with a token nobody was told.
-        const bootstrap = await services.tokens.ensureBootstrap(config.bootstrapToken);
-        const address = app.server.address();
-        const port = typeof address === 'object' && address ? address.port : config.port;
-        const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-        if (bootstrap.generatedToken) {
-          io.out('Created the first admin API token. It is shown only this once; store it now:');
-          io.out(`  ${bootstrap.generatedToken}`);
-        } else if (bootstrap.created) {
-          io.out('Created the first admin API token from DOSSIER_BOOTSTRAP_TOKEN.');
-        }
-        io.out(`Data directory: ${config.dataDir}`);
-        if (!existsSync(WEB_ROOT))
-          io.out('Web UI not built (run `npm run build:web`); serving the API only.');
-        io.out(`Dossier ${version} listening on http://${host}:${port}`);
-        await new Promise<void>((resolve) => {
-          const stop = () => resolve();
-          process.once('SIGINT', stop);
-          process.once('SIGTERM', stop);
-        });
-        await app.close();
+    .option(
+      '--trusted-root <file>',
+      'Sigstore trusted_root.json to verify Sigstore bundles against',
+    )
+    .option('--dsse-keys <file>', 'JSON list of { keyId, pem | pemFile } for DSSE signatures')
+    .action(async (options: ServeOptions) => {
+      const config = loadConfig({
+        flags: {
+          port: options.port,
+          host: options.host,
+          dataDir: options.data,
+          maxUploadBytes: options.maxUploadBytes,
+          trustedRoot: options.trustedRoot,
+          dsseKeys: options.dsseKeys,
+        },
+        env: process.env,
+      });
+      // Refuse a bad bootstrap token before anything is created on disk.
+      checkBootstrapToken(config.bootstrapToken);
+      const services = await openDataDir(config);
+      const app = await buildServer({
+        services,
+        config,
+        webRoot: existsSync(WEB_ROOT) ? WEB_ROOT : undefined,
+        logLevel: 'warn',
+        version,
+      });
+      try {
+        await app.listen({ port: config.port, host: config.host });
+      } catch (error) {
         await services.close();
-      },
-    );
+        throw listenError(error, config.host, config.port);
+      }
+      // Only once the server listens is the first admin token created and shown: a start that
+      // fails earlier must not leave a data directory with a token nobody was told.
+      const bootstrap = await services.tokens.ensureBootstrap(config.bootstrapToken);
+      const address = app.server.address();
+      const port = typeof address === 'object' && address ? address.port : config.port;
+      const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+      if (bootstrap.generatedToken) {
+        io.out('Created the first admin API token. It is shown only this once; store it now:');
+        io.out(`  ${bootstrap.generatedToken}`);
+      } else if (bootstrap.created) {
+        io.out('Created the first admin API token from DOSSIER_BOOTSTRAP_TOKEN.');
+      }
+      io.out(`Data directory: ${config.dataDir}`);
+      if (!existsSync(WEB_ROOT))
+        io.out('Web UI not built (run `npm run build:web`); serving the API only.');
+      io.out(`Dossier ${version} listening on http://${host}:${port}`);
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await app.close();
+      await services.close();
+    });
 }
 
 function listenError(error: unknown, host: string, port: number): Error {

@@ -172,7 +172,10 @@ export function xmlRootElement(head: Uint8Array): string | undefined {
     else if (/^<!DOCTYPE/i.test(text.slice(at, at + 9))) {
       const close = text.indexOf('>', at);
       const subset = text.indexOf('[', at);
-      end = subset !== -1 && subset < close ? text.indexOf('>', text.indexOf(']', subset)) + 1 : close + 1;
+      end =
+        subset !== -1 && subset < close
+          ? text.indexOf('>', text.indexOf(']', subset)) + 1
+          : close + 1;
     } else break;
     if (end <= at) return undefined;
     at = end;
