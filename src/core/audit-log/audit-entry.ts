@@ -1,5 +1,5 @@
 import { canonicalJson, type JsonValue } from './canonical-json.ts';
-import { hashLeaf, toHex } from './merkle-hash.ts';
+import { hashLeafText } from './merkle-hash.ts';
 
 /** Every state change Dossier makes is named by one of these actions. */
 export const AUDIT_ACTIONS = [
@@ -29,16 +29,19 @@ export interface AuditEntry extends AuditEntryInput {
 
 /** The exact bytes a leaf hash covers: the canonical JSON of the entry without its hash. */
 export function auditEntryBytes(entry: AuditEntryInput & { seq: number }): Uint8Array {
-  const { seq, time, actor, action, subject, details } = entry;
-  return new TextEncoder().encode(canonicalJson({ seq, time, actor, action, subject, details }));
+  return Buffer.from(auditEntryText(entry), 'utf8');
 }
 
 export function sealAuditEntry(input: AuditEntryInput, seq: number): AuditEntry {
-  const leafHash = toHex(hashLeaf(auditEntryBytes({ ...input, seq })));
-  return { ...input, seq, leafHash };
+  return { ...input, seq, leafHash: hashLeafText(auditEntryText({ ...input, seq })) };
 }
 
 /** Recomputes an entry's leaf hash; a stored entry whose hash differs has been altered. */
 export function isAuditEntryIntact(entry: AuditEntry): boolean {
-  return toHex(hashLeaf(auditEntryBytes(entry))) === entry.leafHash;
+  return hashLeafText(auditEntryText(entry)) === entry.leafHash;
+}
+
+function auditEntryText(entry: AuditEntryInput & { seq: number }): string {
+  const { seq, time, actor, action, subject, details } = entry;
+  return canonicalJson({ seq, time, actor, action, subject, details });
 }
