@@ -39,6 +39,7 @@ export interface DossierClient {
   logCheckpoints(fromSize: number, limit: number): Promise<CheckpointJson[]>;
   logKeys(): Promise<LogKeysJson>;
   logEntries(fromSeq: number, limit: number): Promise<AuditEntryJson[]>;
+  logLeaves(fromSeq: number, limit: number): Promise<string[]>;
   logConsistency(from: number, to: number): Promise<ConsistencyProofJson>;
   rotateLogKey(): Promise<{ previous: string; active: string }>;
   /** Streams the release dossier archive. */

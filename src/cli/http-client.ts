@@ -10,6 +10,7 @@ import {
   CheckpointListJson,
   ConsistencyProofJson,
   EvidenceListJson,
+  LeafTextPageJson,
   LogKeysJson,
   ReleaseJson,
   ReleasePageJson,
@@ -99,6 +100,9 @@ export function httpClient(options: HttpClientOptions): DossierClient {
     logKeys: async () => (await call('GET', '/v1/log/keys', LogKeysJson)).data,
     logEntries: async (fromSeq, limit) =>
       (await call('GET', `/v1/log/entries?from=${fromSeq}&limit=${limit}`, AuditEntryPageJson)).data
+        .items,
+    logLeaves: async (fromSeq, limit) =>
+      (await call('GET', `/v1/log/leaves?from=${fromSeq}&limit=${limit}`, LeafTextPageJson)).data
         .items,
     logConsistency: async (from, to) =>
       (await call('GET', `/v1/log/proof/consistency?from=${from}&to=${to}`, ConsistencyProofJson))

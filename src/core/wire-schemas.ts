@@ -140,3 +140,7 @@ export type LogKeysJson = z.infer<typeof LogKeysJson>;
 export const RotatedKeyJson = z
   .object({ previous: z.string(), active: z.string() })
   .meta({ id: 'RotatedKey' });
+
+export const LeafTextPageJson = z
+  .object({ items: z.array(z.string().describe('RFC 8785 canonical JSON of one entry')) })
+  .meta({ id: 'LeafTextPage' });

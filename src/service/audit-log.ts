@@ -119,6 +119,20 @@ export async function consistencyProof(
   return { from, to, proof: proof.map(toHex) };
 }
 
+/** Entries as canonical leaf texts: the fast way to replay the log. */
+export async function listLogLeaves(
+  deps: Pick<ServiceDeps, 'store'>,
+  fromSeq: number,
+  limit: number,
+): Promise<string[]> {
+  if (!Number.isSafeInteger(fromSeq) || fromSeq < 0)
+    throw proofInputError('from', 'must be 0 or more');
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_ENTRY_PAGE) {
+    throw proofInputError('limit', `must be from 1 to ${MAX_ENTRY_PAGE}`);
+  }
+  return deps.store.listAuditLeafTexts({ fromSeq, limit });
+}
+
 export async function listLogEntries(
   deps: Pick<ServiceDeps, 'store'>,
   fromSeq: number,

@@ -5,6 +5,7 @@ import {
   inclusionProof,
   latestCheckpoint,
   listLogEntries,
+  listLogLeaves,
   rotateLogKey,
 } from './audit-log.ts';
 import { createRelease } from './create-release.ts';
@@ -40,6 +41,7 @@ export function createServices(deps: ServiceDeps) {
       checkpoints: (fromSize: number, limit: number) =>
         deps.store.listCheckpoints({ fromSize, limit }),
       entries: (fromSeq: number, limit: number) => listLogEntries(deps, fromSeq, limit),
+      leaves: (fromSeq: number, limit: number) => listLogLeaves(deps, fromSeq, limit),
       inclusionProof: (seq: number, treeSize: number) => inclusionProof(deps, seq, treeSize),
       consistencyProof: (from: number, to: number) => consistencyProof(deps, from, to),
       keys: () => ({ origin: deps.signer.origin, keys: deps.signer.publishedKeys() }),

@@ -3,7 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { buildEvidence, buildRelease } from '../../test/support/builders.ts';
 import type { ApiToken } from '../core/api-token.ts';
 import { isAuditEntryIntact } from '../core/audit-log/audit-entry.ts';
-import { hashChildren } from '../core/audit-log/merkle-hash.ts';
+import { canonicalJson } from '../core/audit-log/canonical-json.ts';
+import { hashChildren, hashLeafText } from '../core/audit-log/merkle-hash.ts';
 import { perfectSubtrees, rangeHash } from '../core/audit-log/merkle-tree.ts';
 import { type Store, StoreConflictError } from './store.ts';
 
@@ -238,6 +239,17 @@ export function runStoreConformance({ name, open }: StoreConformanceOptions): vo
         );
       }
       await assert.rejects(store.getSubtreeHashes([{ level: 0, index: size }]), /not stored/);
+    });
+
+    it('gives each entry’s canonical leaf text, which hashes to its stored leaf hash', async () => {
+      const size = await store.countAuditEntries();
+      const texts = await store.listAuditLeafTexts({ fromSeq: 0, limit: size });
+      const entries = await store.listAuditEntries({ fromSeq: 0, limit: size });
+      assert.equal(texts.length, size);
+      texts.forEach((text, i) => {
+        assert.equal(hashLeafText(text), entries[i]?.leafHash, `entry ${i}`);
+        assert.equal(text, canonicalJson({ ...entries[i], leafHash: undefined }));
+      });
     });
 
     it('lists the audit entries about one subject, oldest first', async () => {

@@ -37,6 +37,8 @@ export interface StoreReader {
   findTokenByHash(tokenHash: string): Promise<ApiToken | undefined>;
   countTokens(): Promise<number>;
   listAuditEntries(query: AuditQuery): Promise<AuditEntry[]>;
+  /** Entries as their canonical leaf texts (what each leaf hash covers), in sequence order. */
+  listAuditLeafTexts(query: AuditQuery): Promise<string[]>;
   /** Entries about one subject (`release:rel_…`), oldest first. */
   listAuditEntriesFor(subject: string): Promise<AuditEntry[]>;
   countAuditEntries(): Promise<number>;

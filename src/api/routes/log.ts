@@ -6,6 +6,7 @@ import {
   CheckpointListJson,
   ConsistencyProofJson,
   InclusionProofJson,
+  LeafTextPageJson,
   LogKeysJson,
   ProblemJson,
   RotatedKeyJson,
@@ -111,6 +112,28 @@ export const logRoutes = [
     },
     async handle({ query, services }) {
       return { items: await services.log.entries(query.from, query.limit) };
+    },
+  }),
+  defineRoute({
+    spec: {
+      method: 'GET',
+      path: '/v1/log/leaves',
+      operationId: 'listLogLeaves',
+      summary:
+        'Audit log entries as their canonical leaf texts (exactly what each leaf hash covers)',
+      tag: 'log',
+      auth: true,
+      query: z.object({
+        from: count().min(0).default(0),
+        limit: count().min(1).max(10_000).default(1000),
+      }),
+      responses: {
+        200: { description: 'leaf texts in sequence order', json: LeafTextPageJson },
+        ...problems,
+      },
+    },
+    async handle({ query, services }) {
+      return { items: await services.log.leaves(query.from, query.limit) };
     },
   }),
   defineRoute({

@@ -110,13 +110,24 @@ async function verifyLog(client: DossierClient, keys: VerifierKey[], origin: str
     const proof = await client.logConsistency(earlier.size, later.size);
     problems.push(...checkConsistency(earlier, later, proof.proof));
   }
-  const replay = new LogReplay(signed);
+  // Fast path over canonical leaf texts; only if a root does not match, replay the structured
+  // entries to name the entry that breaks it.
+  const fast = new LogReplay(signed);
   for (let from = 0; from < latest.size; from += PAGE) {
-    const entries = await client.logEntries(from, Math.min(PAGE, latest.size - from));
-    if (entries.length === 0) break;
-    for (const entry of entries) replay.add(entry as AuditEntry);
+    const leaves = await client.logLeaves(from, Math.min(PAGE, latest.size - from));
+    if (leaves.length === 0) break;
+    for (const leaf of leaves) fast.addLeafText(leaf);
   }
-  problems.push(...replay.finish());
+  let replay = fast;
+  if (fast.finish().length > 0) {
+    replay = new LogReplay(signed);
+    for (let from = 0; from < latest.size; from += PAGE) {
+      const entries = await client.logEntries(from, Math.min(PAGE, latest.size - from));
+      if (entries.length === 0) break;
+      for (const entry of entries) replay.add(entry as AuditEntry);
+    }
+  }
+  problems.push(...(replay === fast ? fast.problems : replay.finish()));
   return { entries: replay.size, checkpoints: signed.length, latest, problems };
 }
 

@@ -1,7 +1,7 @@
 import { type AuditEntry, isAuditEntryIntact } from './audit-entry.ts';
 import { parseCheckpoint, type SignedCheckpoint } from './checkpoint.ts';
 import { MerkleFrontier } from './merkle-frontier.ts';
-import { toHex } from './merkle-hash.ts';
+import { hashLeafTextBytes, toHex } from './merkle-hash.ts';
 import { verifyConsistency } from './merkle-tree.ts';
 import { type VerifierKey, verifySignedNote } from './signed-note.ts';
 
@@ -67,6 +67,16 @@ export class LogReplay {
       });
     }
     this.#frontier.push(Buffer.from(entry.leafHash, 'hex'));
+    this.#checkRootsAt(this.#frontier.size);
+  }
+
+  /**
+   * The fast path: an entry as its canonical leaf text. Only the tree is rebuilt; a changed,
+   * missing or reordered entry shows as a checkpoint root that differs, without naming the entry
+   * (replay with `add` to find it).
+   */
+  addLeafText(text: string): void {
+    this.#frontier.push(hashLeafTextBytes(text));
     this.#checkRootsAt(this.#frontier.size);
   }
 

@@ -3,6 +3,7 @@ import type { ApiToken, Role } from '../../core/api-token.ts';
 import {
   type AuditEntry,
   type AuditEntryInput,
+  auditLeafText,
   sealAuditEntry,
 } from '../../core/audit-log/audit-entry.ts';
 import { canonicalJson } from '../../core/audit-log/canonical-json.ts';
@@ -172,6 +173,27 @@ class PostgresReads implements StoreReader {
       [query.fromSeq, query.limit],
     );
     return rows.map(toAuditEntry);
+  }
+
+  async listAuditLeafTexts(query: AuditQuery): Promise<string[]> {
+    // json (not jsonb) keeps the stored canonical text byte for byte.
+    const rows = await this.run(
+      `SELECT seq, time, actor, action, subject, details::text AS details FROM ${this.t.auditLog}
+       WHERE seq >= $1 ORDER BY seq LIMIT $2`,
+      [query.fromSeq, query.limit],
+    );
+    return rows.map((row) =>
+      auditLeafText(
+        {
+          seq: Number(row.seq),
+          time: String(row.time),
+          actor: String(row.actor),
+          action: String(row.action) as AuditEntry['action'],
+          subject: String(row.subject),
+        },
+        String(row.details),
+      ),
+    );
   }
 
   async listAuditEntriesFor(subject: string): Promise<AuditEntry[]> {

@@ -3,6 +3,7 @@ import type { ApiToken, Role } from '../../core/api-token.ts';
 import {
   type AuditEntry,
   type AuditEntryInput,
+  auditLeafText,
   sealAuditEntry,
 } from '../../core/audit-log/audit-entry.ts';
 import { canonicalJson } from '../../core/audit-log/canonical-json.ts';
@@ -131,6 +132,24 @@ class SqliteReads implements StoreReader {
   async countAuditEntries(): Promise<number> {
     const row = this.statement('SELECT COUNT(*) AS n FROM audit_log').get();
     return Number(row?.n ?? 0);
+  }
+
+  async listAuditLeafTexts(query: AuditQuery): Promise<string[]> {
+    const rows = this.statement(
+      'SELECT seq, time, actor, action, subject, details FROM audit_log WHERE seq >= ? ORDER BY seq LIMIT ?',
+    ).all(query.fromSeq, query.limit);
+    return rows.map((row) =>
+      auditLeafText(
+        {
+          seq: Number(row.seq),
+          time: String(row.time),
+          actor: String(row.actor),
+          action: String(row.action) as AuditEntry['action'],
+          subject: String(row.subject),
+        },
+        String(row.details),
+      ),
+    );
   }
 
   async listAuditEntriesFor(subject: string): Promise<AuditEntry[]> {
