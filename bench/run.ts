@@ -9,13 +9,21 @@ import { availableParallelism, cpus, loadavg, release, tmpdir, totalmem } from '
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Benchmark, ResultRow } from './benchmark.ts';
+import { dossierBenchmark } from './dossier.ts';
+import { junitBenchmark } from './junit.ts';
 import { logBenchmark } from './log.ts';
 import { sha256Benchmark } from './sha256.ts';
 import { MiB, type Summary, secondsSince, summarize } from './stats.ts';
 import { uploadBenchmark } from './upload.ts';
 
 /** In running order: baselines first. Add a benchmark here. */
-const BENCHMARKS: readonly Benchmark[] = [sha256Benchmark, uploadBenchmark, logBenchmark];
+const BENCHMARKS: readonly Benchmark[] = [
+  sha256Benchmark,
+  uploadBenchmark,
+  junitBenchmark,
+  dossierBenchmark,
+  logBenchmark,
+];
 
 const projectRoot = fileURLToPath(new URL('../', import.meta.url));
 const outputPath = join(projectRoot, 'build', 'bench', 'latest.json');
