@@ -68,7 +68,7 @@ describe(`dossier attest against a server started with --max-upload-bytes ${LIMI
     assert.equal(run.code, 0, describeRun(run));
     assert.match(
       run.stdout,
-      new RegExp(`^already attached junit ${ATTACHED} .* as ${baseline[0]?.id}\n$`),
+      new RegExp(`^already attached junit \\(junit-xml\\) ${ATTACHED} .* as ${baseline[0]?.id}\n$`),
     );
     const shown = await showRelease(TAG, { env });
     assert.deepEqual(shown.evidence, baseline);

@@ -66,7 +66,7 @@ describe('dossier --local DIR, with no server and no DOSSIER_* variables', () =>
     const lines = run.stdout.trimEnd().split('\n');
     assert.equal(lines.length, 2, describeRun(run));
     for (const [index, path] of REPORTS.entries()) {
-      assert.match(lines[index] ?? '', new RegExp(`^attached junit ${path} \\(`));
+      assert.match(lines[index] ?? '', new RegExp(`^attached junit \\(junit-xml\\) ${path} \\(`));
       assert.match(
         lines[index] ?? '',
         new RegExp(`, sha256 ${await sha256OfFile(path)}\\) as evd_`),

@@ -80,7 +80,7 @@ describe('dossier release and attest against a server', () => {
       assert.equal(lines.length, REPORTS.length, describeRun(run));
       for (const [index, path] of REPORTS.entries()) {
         const match =
-          /^attached junit (\S+) \(([^)]+), sha256 ([0-9a-f]{64})\) as evd_[0-9A-Z]{26}$/.exec(
+          /^attached junit \(junit-xml\) (\S+) \(([^)]+), sha256 ([0-9a-f]{64})\) as evd_[0-9A-Z]{26}$/.exec(
             lines[index] ?? '',
           );
         assert.ok(match, `line ${index}: ${lines[index]}`);
