@@ -10,6 +10,7 @@ import { internalProblem, toProblem } from './problem.ts';
 import { parseOrThrow, type Route, toFastifyPath } from './route.ts';
 import { evidenceRoutes } from './routes/evidence.ts';
 import { healthRoutes } from './routes/health.ts';
+import { importRoutes } from './routes/imports.ts';
 import { logRoutes } from './routes/log.ts';
 import { releaseRoutes } from './routes/releases.ts';
 
@@ -18,6 +19,7 @@ export const ALL_ROUTES: readonly Route[] = [
   ...releaseRoutes,
   ...evidenceRoutes,
   ...logRoutes,
+  ...importRoutes,
 ];
 
 export interface BuildServerOptions {

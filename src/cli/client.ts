@@ -42,6 +42,9 @@ export interface DossierClient {
   logLeaves(fromSeq: number, limit: number): Promise<string[]>;
   logConsistency(from: number, to: number): Promise<ConsistencyProofJson>;
   rotateLogKey(): Promise<{ previous: string; active: string }>;
+  importLegacy(
+    bytes: Uint8Array,
+  ): Promise<{ release: ReleaseJson; record: EvidenceJson; created: boolean }>;
   /** Streams the release dossier archive. */
   exportDossier(idOrTag: string): Promise<{ fileName: string; stream: NodeJS.ReadableStream }>;
   close(): Promise<void>;

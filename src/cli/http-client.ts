@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { Readable } from 'node:stream';
-import type { z } from 'zod';
+import { Readable } from 'node:stream';
+import { z } from 'zod';
 import { DossierError, isErrorCode } from '../core/errors.ts';
 import {
   AttachEvidenceJson,
@@ -9,6 +9,7 @@ import {
   CheckpointJson,
   CheckpointListJson,
   ConsistencyProofJson,
+  EvidenceJson,
   EvidenceListJson,
   LeafTextPageJson,
   LogKeysJson,
@@ -29,6 +30,12 @@ interface HttpResponse {
   headers: IncomingMessage['headers'];
   body: Buffer;
 }
+
+const ImportResultJson = z.object({
+  release: ReleaseJson,
+  record: EvidenceJson,
+  created: z.boolean(),
+});
 
 /** Talks to a Dossier server. Errors come back as the server's DossierErrors (problem `code`). */
 export function httpClient(options: HttpClientOptions): DossierClient {
@@ -109,6 +116,13 @@ export function httpClient(options: HttpClientOptions): DossierClient {
         .data,
     rotateLogKey: async () =>
       (await call('POST', '/v1/log/keys/rotate', RotatedKeyJson, { json: {} })).data,
+    async importLegacy(bytes) {
+      const { status, data } = await call('POST', '/v1/imports/legacy-release', ImportResultJson, {
+        stream: Readable.from([Buffer.from(bytes)]),
+        size: bytes.byteLength,
+      });
+      return { ...data, created: status === 201 };
+    },
     async exportDossier(idOrTag) {
       const url = new URL(`v1/releases/${encodeURIComponent(idOrTag)}/dossier`, base);
       const response = await openStream(url, {

@@ -42,6 +42,14 @@ export function localClient(services: Services): DossierClient {
     logConsistency: (from, to) => services.log.consistencyProof(from, to),
     rotateLogKey: () => services.log.rotateKey(actor),
     exportDossier: async (idOrTag) => services.dossier.export(actor, idOrTag),
+    async importLegacy(bytes) {
+      const result = await services.dossier.importLegacy(actor, bytes);
+      return {
+        release: presentRelease(result.release),
+        record: presentEvidence(result.record),
+        created: result.created,
+      };
+    },
     close: () => services.close(),
   };
 }

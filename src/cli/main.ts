@@ -4,6 +4,7 @@ import { DossierError } from '../core/errors.ts';
 import { CheckFailed } from './check-failed.ts';
 import { registerAttest } from './commands/attest.ts';
 import { registerDossier } from './commands/dossier.ts';
+import { registerImport } from './commands/import.ts';
 import { registerInspect } from './commands/inspect.ts';
 import { registerLog } from './commands/log.ts';
 import { registerRelease } from './commands/release.ts';
@@ -39,6 +40,7 @@ export function buildProgram(io: Output): Command {
   registerLog(program, io);
   registerDossier(program, io);
   registerInspect(program, io);
+  registerImport(program, io);
   for (const command of program.commands) applyToTree(command);
   return program;
 }

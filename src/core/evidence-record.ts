@@ -12,6 +12,7 @@ export const EVIDENCE_KINDS = [
   'review',
   'rollback-plan',
   'validation',
+  'legacy-record',
   'custom',
 ] as const;
 export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];

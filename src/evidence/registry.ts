@@ -2,6 +2,7 @@ import type { EvidenceKind } from '../core/evidence-record.ts';
 import { coverageFormats } from './coverage/index.ts';
 import type { EvidenceFormat } from './format.ts';
 import { junitFormats } from './junit/index.ts';
+import { legacyFormats } from './legacy/index.ts';
 import { provenanceFormats } from './provenance/index.ts';
 import { sarifFormats } from './sarif/index.ts';
 import { vexFormats } from './vex/index.ts';
@@ -20,6 +21,7 @@ export const EVIDENCE_FORMATS: readonly EvidenceFormat[] = [
   // A CycloneDX VEX is also a CycloneDX BOM: VEX claims BOMs whose vulnerabilities carry an
   // analysis, so it must be asked before the SBOM formats.
   ...vexFormats,
+  ...legacyFormats,
 ];
 
 export function formatsForKind(kind: EvidenceKind): EvidenceFormat[] {

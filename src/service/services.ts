@@ -12,6 +12,7 @@ import { createRelease } from './create-release.ts';
 import type { ServiceDeps } from './deps.ts';
 import { listEvidence, openBlob } from './evidence-queries.ts';
 import { exportDossier } from './export/export-dossier.ts';
+import { importLegacyRelease } from './import-legacy-release.ts';
 import { getRelease, type ListReleasesOptions, listReleases } from './release-queries.ts';
 import { authenticate, ensureBootstrapToken } from './tokens.ts';
 
@@ -35,6 +36,7 @@ export function createServices(deps: ServiceDeps) {
     },
     dossier: {
       export: (actor: Actor, idOrTag: string) => exportDossier(deps, actor, idOrTag),
+      importLegacy: (actor: Actor, bytes: Uint8Array) => importLegacyRelease(deps, actor, bytes),
     },
     log: {
       checkpoint: () => latestCheckpoint(deps),

@@ -8,6 +8,7 @@ export const AUDIT_ACTIONS = [
   'evidence.attached',
   'log.key_rotated',
   'release.exported',
+  'release.imported',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
