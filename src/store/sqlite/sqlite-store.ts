@@ -1,4 +1,9 @@
-import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import {
+  DatabaseSync,
+  type SQLInputValue,
+  type SQLOutputValue,
+  type StatementSync,
+} from 'node:sqlite';
 import type { ApiToken, Role } from '../../core/api-token.ts';
 import {
   type AuditEntry,
@@ -135,21 +140,27 @@ class SqliteReads implements StoreReader {
   }
 
   async listAuditLeafTexts(query: AuditQuery): Promise<string[]> {
-    const rows = this.statement(
-      'SELECT seq, time, actor, action, subject, details FROM audit_log WHERE seq >= ? ORDER BY seq LIMIT ?',
-    ).all(query.fromSeq, query.limit);
-    return rows.map((row) =>
-      auditLeafText(
-        {
-          seq: Number(row.seq),
-          time: String(row.time),
-          actor: String(row.actor),
-          action: String(row.action) as AuditEntry['action'],
-          subject: String(row.subject),
-        },
-        String(row.details),
-      ),
+    // Rows as arrays, not objects: this read feeds log verification, one row per entry.
+    const statement = this.statement(
+      'SELECT seq, time, actor, action, subject, details FROM audit_log WHERE seq >= ? ORDER BY seq LIMIT ? -- leaves',
     );
+    statement.setReturnArrays(true);
+    const rows = statement.all(query.fromSeq, query.limit) as unknown as SQLOutputValue[][];
+    const texts: string[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const [seq, time, actor, action, subject, details] = rows[i] as SQLOutputValue[];
+      texts[i] = auditLeafText(
+        {
+          seq: Number(seq),
+          time: String(time),
+          actor: String(actor),
+          action: action as AuditEntry['action'],
+          subject: String(subject),
+        },
+        String(details),
+      );
+    }
+    return texts;
   }
 
   async listAuditEntriesFor(subject: string): Promise<AuditEntry[]> {
