@@ -5,6 +5,7 @@ import { junitFormats } from './junit/index.ts';
 import { legacyFormats } from './legacy/index.ts';
 import { provenanceFormats } from './provenance/index.ts';
 import { sarifFormats } from './sarif/index.ts';
+import { sbomFormats } from './sbom/index.ts';
 import { vexFormats } from './vex/index.ts';
 import { vulnScanFormats } from './vuln-scan/index.ts';
 
@@ -21,6 +22,7 @@ export const EVIDENCE_FORMATS: readonly EvidenceFormat[] = [
   // A CycloneDX VEX is also a CycloneDX BOM: VEX claims BOMs whose vulnerabilities carry an
   // analysis, so it must be asked before the SBOM formats.
   ...vexFormats,
+  ...sbomFormats,
   ...legacyFormats,
 ];
 

@@ -10,6 +10,7 @@ import type { Release } from '../core/release.ts';
 
 const ci: Actor = { id: 'token:ci', roles: ['admin'] };
 const REPORT = '<testsuite name="a" tests="1"><testcase name="t"/></testsuite>';
+const BOM = '{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,"components":[]}';
 
 /** A body that records whether anyone started reading it. */
 function untouchedBody() {
@@ -101,13 +102,13 @@ describe('attachEvidence', () => {
         release: other.id,
         kind: 'sbom',
         name: 'a.json',
-        body: bytes('{"bom":1}'),
+        body: bytes(BOM),
       }),
       t.services.evidence.attach(ci, {
         release: other.id,
         kind: 'sbom',
         name: 'a.json',
-        body: bytes('{"bom":1}'),
+        body: bytes(BOM),
       }),
     ]);
     assert.equal(results[0].evidence.id, results[1].evidence.id);
