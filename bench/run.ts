@@ -12,6 +12,7 @@ import type { Benchmark, ResultRow } from './benchmark.ts';
 import { dossierBenchmark } from './dossier.ts';
 import { junitBenchmark } from './junit.ts';
 import { logBenchmark } from './log.ts';
+import { sbomBenchmark } from './sbom.ts';
 import { sha256Benchmark } from './sha256.ts';
 import { MiB, type Summary, secondsSince, summarize } from './stats.ts';
 import { uploadBenchmark } from './upload.ts';
@@ -21,6 +22,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   sha256Benchmark,
   uploadBenchmark,
   junitBenchmark,
+  sbomBenchmark,
   dossierBenchmark,
   logBenchmark,
 ];
