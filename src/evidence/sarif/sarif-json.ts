@@ -1,6 +1,6 @@
 import type { EvidenceFormat } from '../format.ts';
-import { scanJsonHead } from './json-head.ts';
-import { readJsonDocument } from './read-json-document.ts';
+import { scanJsonHead } from '../json/json-head.ts';
+import { readJsonDocument } from '../json/read-json-document.ts';
 import { SARIF_LABEL, summarizeSarif } from './summarize-sarif.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { asString, isObject, type JsonObject } from './json-values.ts';
+import { asString, isObject, type JsonObject } from '../json/json-values.ts';
 
 export const SARIF_LEVELS = ['error', 'warning', 'note', 'none'] as const;
 export type SarifLevel = (typeof SARIF_LEVELS)[number];

@@ -5,7 +5,7 @@ import {
   asText,
   isObject,
   type JsonObject,
-} from './json-values.ts';
+} from '../json/json-values.ts';
 
 export interface RuleLookup {
   rule: JsonObject | undefined;

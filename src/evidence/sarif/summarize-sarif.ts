@@ -6,7 +6,8 @@ import {
   isObject,
   type JsonObject,
   memberPath,
-} from './json-values.ts';
+} from '../json/json-values.ts';
+import { BoundedList, cut, Problems, Warnings } from '../json/summary-bounds.ts';
 import {
   asLevel,
   isResultKind,
@@ -18,7 +19,6 @@ import {
   securityRating,
 } from './sarif-levels.ts';
 import { firstLocation, messageText, RunRules, ruleName } from './sarif-rules.ts';
-import { BoundedList, cut, Problems, Warnings } from './summary-bounds.ts';
 
 export const SARIF_LABEL = 'SARIF';
 

@@ -1,5 +1,5 @@
 import type { EvidenceFormat, EvidenceSummary } from '../format.ts';
-import { scanJsonHead } from '../sarif/json-head.ts';
+import { scanJsonHead } from '../json/json-head.ts';
 import {
   asArray,
   asFiniteNumber,
@@ -9,9 +9,9 @@ import {
   isObject,
   type JsonObject,
   memberPath,
-} from '../sarif/json-values.ts';
-import { readJsonDocument } from '../sarif/read-json-document.ts';
-import { cut, Problems, Warnings } from '../sarif/summary-bounds.ts';
+} from '../json/json-values.ts';
+import { readJsonDocument } from '../json/read-json-document.ts';
+import { cut, Problems, Warnings } from '../json/summary-bounds.ts';
 import { CycloneDxVexCollector, type CycloneDxVulnerability } from './cyclonedx-vex.ts';
 
 const LABEL = 'CycloneDX VEX';

@@ -1,6 +1,6 @@
 import { DossierError, isDossierError } from '../../core/errors.ts';
 import type { EvidenceFormat, EvidenceSummary } from '../format.ts';
-import { Problems, Warnings } from '../sarif/summary-bounds.ts';
+import { Problems, Warnings } from '../json/summary-bounds.ts';
 import { readXml, sniffEncoding, xmlRootElement } from '../xml/read-xml.ts';
 import {
   type CycloneDxDocument,

@@ -1,5 +1,5 @@
 import type { EvidenceSummary } from '../format.ts';
-import { cut, type Warnings } from '../sarif/summary-bounds.ts';
+import { cut, type Warnings } from '../json/summary-bounds.ts';
 import { CYCLONEDX_STATES, StatementCollector } from './vex-statements.ts';
 
 /** One CycloneDX vulnerability as read from JSON or XML, before it becomes a statement. */

@@ -1,5 +1,5 @@
 import type { EvidenceSummary } from '../format.ts';
-import { BoundedList, cut, type Warnings } from '../sarif/summary-bounds.ts';
+import { BoundedList, cut, type Warnings } from '../json/summary-bounds.ts';
 
 /** OpenVEX's four statuses (OpenVEX spec v0.2.0, "Status Labels"), which CycloneDX maps onto. */
 export const VEX_STATUSES = ['not_affected', 'affected', 'fixed', 'under_investigation'] as const;

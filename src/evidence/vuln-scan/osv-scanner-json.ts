@@ -1,5 +1,5 @@
 import type { EvidenceFormat, EvidenceSummary } from '../format.ts';
-import { scanJsonHead } from '../sarif/json-head.ts';
+import { scanJsonHead } from '../json/json-head.ts';
 import {
   asArray,
   asText,
@@ -7,9 +7,9 @@ import {
   isObject,
   type JsonObject,
   memberPath,
-} from '../sarif/json-values.ts';
-import { readJsonDocument } from '../sarif/read-json-document.ts';
-import { cut, Problems, Warnings } from '../sarif/summary-bounds.ts';
+} from '../json/json-values.ts';
+import { readJsonDocument } from '../json/read-json-document.ts';
+import { cut, Problems, Warnings } from '../json/summary-bounds.ts';
 import { cvssBaseScore } from './cvss.ts';
 import { maxSeverity, type Severity, severityFromScore, severityFromWord } from './severity.ts';
 import { scannerInfo, VulnerabilityCollector } from './vulnerability-summary.ts';
