@@ -16,6 +16,9 @@ export const SETTINGS = {
     default: 512 * 1024 * 1024, // 512 MiB
   },
   bootstrapToken: { flag: undefined, env: 'DOSSIER_BOOTSTRAP_TOKEN', default: undefined },
+  databaseUrl: { flag: '--database-url', env: 'DOSSIER_DATABASE_URL', default: undefined },
+  databaseSchema: { flag: '--database-schema', env: 'DOSSIER_DATABASE_SCHEMA', default: 'public' },
+  blobStore: { flag: '--blob-store', env: 'DOSSIER_BLOB_STORE', default: 'file' },
   trustedRoot: { flag: '--trusted-root', env: 'DOSSIER_TRUSTED_ROOT', default: undefined },
   dsseKeys: { flag: '--dsse-keys', env: 'DOSSIER_DSSE_KEYS', default: undefined },
 } as const;
@@ -36,6 +39,14 @@ const ConfigSchema = z
       .int('must be a whole number of bytes')
       .positive('must be a positive number of bytes'),
     bootstrapToken: z.string().optional(),
+    databaseUrl: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+      .optional(),
+    databaseSchema: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lowercase SQL identifier'),
+    blobStore: z.enum(['file', 'postgres'], { error: 'must be file or postgres' }),
     trustedRoot: z.string().min(1).optional(),
     dsseKeys: z.string().min(1).optional(),
   })
@@ -72,6 +83,20 @@ export function loadConfig(sources: ConfigSources = {}): Config {
       'INVALID_INPUT',
       `invalid configuration: ${issues.map((issue) => `${issue.path} ${issue.message}`).join('; ')}`,
       { issues },
+    );
+  }
+  if (parsed.data.blobStore === 'postgres' && !parsed.data.databaseUrl) {
+    throw new DossierError(
+      'INVALID_INPUT',
+      'invalid configuration: --blob-store / DOSSIER_BLOB_STORE postgres needs DOSSIER_DATABASE_URL',
+      {
+        issues: [
+          {
+            path: '--blob-store / DOSSIER_BLOB_STORE',
+            message: 'postgres needs DOSSIER_DATABASE_URL',
+          },
+        ],
+      },
     );
   }
   return Object.freeze({ ...parsed.data, dataDir: resolve(parsed.data.dataDir) });

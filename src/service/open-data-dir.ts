@@ -2,6 +2,8 @@ import { access, constants, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DossierError } from '../core/errors.ts';
 import { openFileBlobStore } from '../store/blob/file-blob-store.ts';
+import { openPostgresBlobStore } from '../store/postgres/pg-blob-store.ts';
+import { openPostgresStore } from '../store/postgres/postgres-store.ts';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
@@ -15,13 +17,18 @@ export interface OpenDataDirOptions {
 }
 
 /**
- * Opens the embedded data directory (created if missing): `dossier.db` (SQLite, WAL) for records
+ * Opens Dossier's storage. With DOSSIER_DATABASE_URL, records and the audit log live in
+ * PostgreSQL (and the blobs too with DOSSIER_BLOB_STORE=postgres); the data directory then holds
+ * only what is not shared, such as the log's signing keys. Otherwise the embedded data directory
+ * (created if missing): `dossier.db` (SQLite, WAL) for records
  * and the audit log, `blobs/` for evidence bytes, `log-keys/` for the keys that sign the log's
  * checkpoints.
  */
 export async function openDataDir(
   config: Pick<Config, 'dataDir' | 'maxUploadBytes'> &
-    Partial<Pick<Config, 'trustedRoot' | 'dsseKeys'>>,
+    Partial<
+      Pick<Config, 'trustedRoot' | 'dsseKeys' | 'databaseUrl' | 'databaseSchema' | 'blobStore'>
+    >,
   options: OpenDataDirOptions = {},
 ): Promise<Services> {
   const { dataDir } = config;
@@ -37,8 +44,19 @@ export async function openDataDir(
   }
   const trust = await loadTrust(config);
   const clock = options.clock ?? systemClock;
-  const store = await openSqliteStore(join(dataDir, 'dossier.db'));
-  const blobs = await openFileBlobStore(join(dataDir, 'blobs'));
+  const store = config.databaseUrl
+    ? await openPostgresStore({
+        url: config.databaseUrl,
+        schema: config.databaseSchema ?? 'public',
+      })
+    : await openSqliteStore(join(dataDir, 'dossier.db'));
+  const blobs =
+    config.blobStore === 'postgres' && config.databaseUrl
+      ? await openPostgresBlobStore({
+          url: config.databaseUrl,
+          schema: config.databaseSchema ?? 'public',
+        })
+      : await openFileBlobStore(join(dataDir, 'blobs'));
   const signer = await openLogKeyring(join(dataDir, 'log-keys'));
   return createServices({ store, blobs, clock, ids: ulidGenerator(clock), signer, config, trust });
 }

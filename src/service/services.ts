@@ -53,7 +53,10 @@ export function createServices(deps: ServiceDeps) {
       authenticate: (bearer: string | undefined) => authenticate(deps, bearer),
       ensureBootstrap: (chosen: string | undefined) => ensureBootstrapToken(deps, chosen),
     },
-    close: () => deps.store.close(),
+    close: async () => {
+      await deps.store.close();
+      await deps.blobs.close?.();
+    },
   };
 }
 

@@ -15,6 +15,9 @@ interface ServeOptions {
   host?: string;
   data?: string;
   maxUploadBytes?: string;
+  databaseUrl?: string;
+  databaseSchema?: string;
+  blobStore?: string;
   trustedRoot?: string;
   dsseKeys?: string;
 }

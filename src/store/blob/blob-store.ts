@@ -22,6 +22,8 @@ export interface BlobStore {
   stage(source: AsyncIterable<Uint8Array>, options: StageOptions): Promise<StagedBlob>;
   open(sha256: string): Promise<Readable | undefined>;
   has(sha256: string): Promise<boolean>;
+  /** Releases connections, where the store holds any. */
+  close?(): Promise<void>;
 }
 
 export class BlobTooLargeError extends Error {
