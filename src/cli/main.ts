@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { DossierError } from '../core/errors.ts';
 import { CheckFailed } from './check-failed.ts';
+import { registerAdmin } from './commands/admin.ts';
 import { registerAttest } from './commands/attest.ts';
 import { registerDossier } from './commands/dossier.ts';
 import { registerImport } from './commands/import.ts';
@@ -41,6 +42,7 @@ export function buildProgram(io: Output): Command {
   registerDossier(program, io);
   registerInspect(program, io);
   registerImport(program, io);
+  registerAdmin(program, io);
   for (const command of program.commands) applyToTree(command);
   return program;
 }

@@ -60,3 +60,13 @@ export async function openDataDir(
   const signer = await openLogKeyring(join(dataDir, 'log-keys'));
   return createServices({ store, blobs, clock, ids: ulidGenerator(clock), signer, config, trust });
 }
+
+/** For messages: where the records live. */
+export function storageDescription(
+  config: Pick<Config, 'dataDir'> & Partial<Pick<Config, 'databaseUrl' | 'databaseSchema'>>,
+): string {
+  if (!config.databaseUrl) return `embedded database in ${config.dataDir}`;
+  const url = new URL(config.databaseUrl);
+  url.password = url.password ? '***' : '';
+  return `PostgreSQL ${url.host}${url.pathname} schema ${config.databaseSchema ?? 'public'}`;
+}

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { text } from 'node:stream/consumers';
+import { after, before, describe, it } from 'node:test';
+import type { Actor } from '../../src/core/actor.ts';
+import { backupDataDir, restoreDataDir } from '../../src/service/backup.ts';
+import { openDataDir } from '../../src/service/open-data-dir.ts';
+import { bytes, openTestServices, type TestServices } from '../support/services.ts';
+import { unzip, zipOf } from '../support/zip.ts';
+
+const admin: Actor = { id: 'token:ops', roles: ['admin'] };
+
+describe('backup and restore of the embedded data directory', () => {
+  let t: TestServices;
+  let archive: string;
+  before(async () => {
+    t = await openTestServices();
+    const { release } = await t.services.releases.create(admin, {
+      service: 'api',
+      version: '1.0.0',
+      commit: 'a'.repeat(40),
+    });
+    await t.services.evidence.attach(admin, {
+      release: release.id,
+      kind: 'custom',
+      name: 'notes.txt',
+      body: bytes('release notes'),
+    });
+    await t.services.log.checkpoint();
+    archive = join(t.dataDir, '..', `${t.dataDir.split('/').pop()}-backup.zip`);
+    // Taken while the store is open, as on a running server.
+    await backupDataDir(t.dataDir, archive);
+  });
+  after(() => t.dispose());
+
+  it('restores releases, evidence bytes, the audit log and its signing key', async () => {
+    const target = `${t.dataDir}-restored`;
+    const result = await restoreDataDir(archive, target);
+    assert.equal(result.schemaVersion, 2);
+    const restored = await openDataDir({ dataDir: target, maxUploadBytes: 1024 });
+    try {
+      const release = await restored.releases.get('api@1.0.0');
+      const [evidence] = await restored.evidence.list(release.id);
+      assert.equal(
+        await text(await restored.evidence.openBlob(evidence?.sha256 ?? '')),
+        'release notes',
+      );
+      assert.equal(
+        await restored.deps.store.countAuditEntries(),
+        await t.services.deps.store.countAuditEntries(),
+      );
+      assert.deepEqual(restored.log.keys(), t.services.log.keys());
+      assert.equal(
+        (await restored.log.checkpoint()).note,
+        (await t.services.log.checkpoint()).note,
+      );
+    } finally {
+      await restored.close();
+    }
+  });
+
+  it('refuses to restore over a directory that is not empty', async () => {
+    const target = `${t.dataDir}-busy`;
+    await mkdir(target);
+    await writeFile(join(target, 'keep.txt'), 'mine');
+    await assert.rejects(restoreDataDir(archive, target), {
+      code: 'INVALID_INPUT',
+      message: /is not empty/,
+    });
+    assert.equal(await readFile(join(target, 'keep.txt'), 'utf8'), 'mine');
+  });
+
+  it('refuses a backup whose blob no longer matches its digest, restoring nothing', async () => {
+    const entries = await unzip(await readFile(archive));
+    const tampered = entries.map(([name, data]) =>
+      name.startsWith('blobs/')
+        ? ([name, Buffer.from('changed')] as [string, Buffer])
+        : ([name, data] as [string, Buffer]),
+    );
+    const bad = `${archive}.bad.zip`;
+    await writeFile(bad, await zipOf(tampered));
+    await assert.rejects(restoreDataDir(bad, `${t.dataDir}-bad`), {
+      code: 'ARCHIVE_UNREADABLE',
+      message: /does not match its digest/,
+    });
+    await assert.rejects(readFile(join(`${t.dataDir}-bad`, 'dossier.db')), { code: 'ENOENT' });
+  });
+});
