@@ -20,6 +20,7 @@ const EXIT_BY_CODE: Record<ErrorCode, ExitCode> = {
   UNAUTHENTICATED: EXIT.badInput,
   FORBIDDEN: EXIT.badInput,
   DATA_DIR_UNUSABLE: EXIT.badInput,
+  STORAGE_UNAVAILABLE: EXIT.serverFailed,
   ARCHIVE_UNREADABLE: EXIT.badInput,
   UPLOAD_INCOMPLETE: EXIT.serverFailed,
   SERVER_UNREACHABLE: EXIT.serverFailed,

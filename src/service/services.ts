@@ -13,6 +13,7 @@ import type { ServiceDeps } from './deps.ts';
 import { listEvidence, openBlob } from './evidence-queries.ts';
 import { exportDossier } from './export/export-dossier.ts';
 import { importLegacyRelease } from './import-legacy-release.ts';
+import { checkReady } from './ready.ts';
 import { getRelease, type ListReleasesOptions, listReleases } from './release-queries.ts';
 import { authenticate, ensureBootstrapToken } from './tokens.ts';
 
@@ -53,6 +54,8 @@ export function createServices(deps: ServiceDeps) {
       authenticate: (bearer: string | undefined) => authenticate(deps, bearer),
       ensureBootstrap: (chosen: string | undefined) => ensureBootstrapToken(deps, chosen),
     },
+    /** Throws STORAGE_UNAVAILABLE unless the store answers a read within a few seconds. */
+    ready: () => checkReady(deps),
     close: async () => {
       await deps.store.close();
       await deps.blobs.close?.();

@@ -45,6 +45,12 @@ describe('API: authentication, health, OpenAPI and the web UI', () => {
     assert.equal(await api.services.deps.store.countAuditEntries(), entries);
   });
 
+  it('answers /readyz without a token while storage answers', async () => {
+    const response = await api.call('/readyz', { auth: false });
+    assert.equal(response.status, 200);
+    assert.deepEqual(await response.json(), { status: 'ready' });
+  });
+
   it('answers /healthz without a token', async () => {
     const response = await api.call('/healthz', { auth: false });
     assert.equal(response.status, 200);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ProblemJson } from '../../core/wire-schemas.ts';
 import { defineRoute } from '../route.ts';
 
 export const healthRoutes = [
@@ -19,6 +20,27 @@ export const healthRoutes = [
     },
     async handle() {
       return { status: 'ok' };
+    },
+  }),
+  defineRoute({
+    spec: {
+      method: 'GET',
+      path: '/readyz',
+      operationId: 'ready',
+      summary: 'Readiness: storage answers; a load balancer should send traffic only when 200',
+      tag: 'operations',
+      auth: false,
+      responses: {
+        200: {
+          description: 'ready',
+          json: z.object({ status: z.literal('ready') }).meta({ id: 'Ready' }),
+        },
+        503: { description: 'storage does not answer', json: ProblemJson },
+      },
+    },
+    async handle({ services }) {
+      await services.ready();
+      return { status: 'ready' };
     },
   }),
 ];
