@@ -313,11 +313,21 @@ class SqliteWrites extends SqliteReads implements StoreTx {
   }
 }
 
+interface PendingTransaction {
+  work: (tx: StoreTx) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Most transactions committed together by one fsync. */
+const MAX_GROUP = 64;
+
 class SqliteStore extends SqliteReads implements Store {
   readonly #writer: DatabaseSync;
   readonly #reader: DatabaseSync;
   readonly #writes: SqliteWrites;
-  #queue: Promise<unknown> = Promise.resolve();
+  readonly #pending: PendingTransaction[] = [];
+  #draining: Promise<void> | undefined;
   #closed = false;
 
   constructor(writer: DatabaseSync, reader: DatabaseSync) {
@@ -328,28 +338,64 @@ class SqliteStore extends SqliteReads implements Store {
   }
 
   transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
-    // node:sqlite is synchronous but `work` is async: queue transactions so two of them never
-    // share the writer connection's open transaction.
-    const run = this.#queue.then(() => this.#runTransaction(work));
-    this.#queue = run.catch(() => undefined);
-    return run;
+    if (this.#closed) return Promise.reject(new Error('store is closed'));
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      this.#kick();
+    });
   }
 
-  async #runTransaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
-    if (this.#closed) throw new Error('store is closed');
-    this.#writer.exec('BEGIN IMMEDIATE');
-    try {
-      const result = await work(this.#writes);
-      this.#writer.exec('COMMIT');
-      return result;
-    } catch (error) {
-      if (this.#writer.isTransaction) this.#writer.exec('ROLLBACK');
-      throw error;
+  #kick(): void {
+    if (this.#draining || this.#pending.length === 0) return;
+    // A transaction may be queued after the drain loop's last look but before it is marked
+    // finished: look again once it is.
+    this.#draining = this.#drain().finally(() => {
+      this.#draining = undefined;
+      this.#kick();
+    });
+  }
+
+  /**
+   * Group commit. node:sqlite is synchronous but transactions are async, so they run one at a
+   * time on the writer connection; those that queue up meanwhile run next as one SQLite
+   * transaction, each inside its own SAVEPOINT, and share one COMMIT (one fsync under
+   * synchronous=FULL). A transaction that fails rolls back to its savepoint alone; none is
+   * answered before the COMMIT that makes it durable.
+   */
+  async #drain(): Promise<void> {
+    while (this.#pending.length > 0) {
+      const group = this.#pending.splice(0, MAX_GROUP);
+      const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+      this.#writer.exec('BEGIN IMMEDIATE');
+      for (const item of group) {
+        this.#writer.exec('SAVEPOINT unit');
+        try {
+          const value = await item.work(this.#writes);
+          this.#writer.exec('RELEASE unit');
+          outcomes.push({ ok: true, value });
+        } catch (error) {
+          this.#writer.exec('ROLLBACK TO unit');
+          this.#writer.exec('RELEASE unit');
+          outcomes.push({ ok: false, error });
+        }
+      }
+      try {
+        this.#writer.exec('COMMIT');
+      } catch (error) {
+        if (this.#writer.isTransaction) this.#writer.exec('ROLLBACK');
+        for (const item of group) item.reject(error);
+        continue;
+      }
+      group.forEach((item, i) => {
+        const outcome = outcomes[i];
+        if (outcome?.ok) item.resolve(outcome.value);
+        else item.reject(outcome?.error);
+      });
     }
   }
 
   async close(): Promise<void> {
-    await this.#queue;
+    await this.#draining;
     if (this.#closed) return;
     this.#closed = true;
     this.#reader.close();
