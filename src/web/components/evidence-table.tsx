@@ -3,7 +3,11 @@ import { ApiError, type Evidence } from '../api-client.ts';
 import { formatBytes, formatExactBytes } from '../format.ts';
 import { useSession } from '../session.ts';
 import { DigestLabel } from './digest-label.tsx';
+import { EvidenceSummary } from './summaries/evidence-summary.tsx';
 import { Timestamp } from './timestamp.tsx';
+
+/** Columns of an evidence row; the summary row under it spans them all. */
+const COLUMNS = 7;
 
 interface EvidenceTableProps {
   items: Evidence[];
@@ -30,14 +34,15 @@ export function EvidenceTable({ items, caption }: EvidenceTableProps) {
             </th>
           </tr>
         </thead>
-        <tbody>
-          {items.map((evidence) => (
-            <tr key={evidence.id} data-evidence-id={evidence.id}>
+        {items.map((evidence) => (
+          // One group per file: its row, then what the server read from it.
+          <tbody key={evidence.id} className="evidence-group">
+            <tr className="evidence-row" data-evidence-id={evidence.id}>
               <td>
                 <span className="kind">{evidence.kind}</span>
               </td>
               <td className="file-name">{evidence.name}</td>
-              <td className="numeric">
+              <td className="numeric nowrap">
                 <span title={formatExactBytes(evidence.size)} data-bytes={evidence.size}>
                   {formatBytes(evidence.size)}
                 </span>
@@ -53,8 +58,13 @@ export function EvidenceTable({ items, caption }: EvidenceTableProps) {
                 <DownloadButton evidence={evidence} />
               </td>
             </tr>
-          ))}
-        </tbody>
+            <tr className="summary-row" data-summary-for={evidence.id}>
+              <td colSpan={COLUMNS}>
+                <EvidenceSummary evidence={evidence} />
+              </td>
+            </tr>
+          </tbody>
+        ))}
       </table>
     </div>
   );
