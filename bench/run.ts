@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { Benchmark, ResultRow } from './benchmark.ts';
 import { dossierBenchmark } from './dossier.ts';
 import { junitBenchmark } from './junit.ts';
+import { loadBenchmark } from './load.ts';
 import { logBenchmark } from './log.ts';
 import { sbomBenchmark } from './sbom.ts';
 import { sha256Benchmark } from './sha256.ts';
@@ -25,6 +26,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   sbomBenchmark,
   dossierBenchmark,
   logBenchmark,
+  loadBenchmark,
 ];
 
 const projectRoot = fileURLToPath(new URL('../', import.meta.url));
