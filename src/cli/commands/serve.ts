@@ -25,11 +25,17 @@ interface ServeOptions {
 export function registerServe(program: Command, io: Output, version: string): void {
   program
     .command('serve')
-    .description('serve the API and the web UI on an embedded data directory')
+    .description('serve the API and the web UI (embedded data directory, or PostgreSQL)')
     .option('--port <n>', 'port to listen on (0 picks a free one)')
     .option('--host <h>', 'address to listen on')
     .option('--data <dir>', 'data directory')
     .option('--max-upload-bytes <n>', 'largest evidence file accepted, in bytes')
+    .option(
+      '--database-url <url>',
+      'PostgreSQL for records and the audit log (default: embedded SQLite)',
+    )
+    .option('--database-schema <name>', 'PostgreSQL schema to use')
+    .option('--blob-store <kind>', 'where evidence bytes live: file or postgres')
     .option(
       '--trusted-root <file>',
       'Sigstore trusted_root.json to verify Sigstore bundles against',
@@ -42,6 +48,9 @@ export function registerServe(program: Command, io: Output, version: string): vo
           host: options.host,
           dataDir: options.data,
           maxUploadBytes: options.maxUploadBytes,
+          databaseUrl: options.databaseUrl,
+          databaseSchema: options.databaseSchema,
+          blobStore: options.blobStore,
           trustedRoot: options.trustedRoot,
           dsseKeys: options.dsseKeys,
         },
