@@ -164,14 +164,21 @@ export async function rotateLogKey(
   const active = await deps.signer.rotate();
   const verifierKey =
     deps.signer.publishedKeys().find((key) => key.name === active)?.verifierKey ?? '';
-  await deps.store.transaction((tx) =>
-    tx.appendAudit({
-      time: deps.clock.now().toISOString(),
+  const time = deps.clock.now().toISOString();
+  await deps.store.transaction(async (tx) => {
+    await tx.insertLogKey({
+      name: active,
+      origin: deps.signer.origin,
+      verifierKey,
+      createdAt: time,
+    });
+    await tx.appendAudit({
+      time,
       actor: actor.id,
       action: 'log.key_rotated',
       subject: `log-key:${active}`,
       details: { previous, active, verifierKey },
-    }),
-  );
+    });
+  });
   return { previous, active };
 }

@@ -8,6 +8,7 @@ import {
 import { chmod, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatVerifierKey, keyHashOf, type NoteSignature } from '../core/audit-log/signed-note.ts';
+import { DossierError } from '../core/errors.ts';
 
 export interface PublishedKey {
   name: string;
@@ -39,8 +40,25 @@ interface LoadedKey {
  * The log's Ed25519 keys, kept in `<data>/log-keys/` as PKCS#8 PEM files readable by the owner
  * only (0600), with `origin` and `active` beside them. Created on first use.
  */
-export async function openLogKeyring(dir: string): Promise<LogSigner> {
+export interface OpenLogKeyringOptions {
+  /**
+   * Whether a missing origin or key may be created. False once the log already has keys
+   * recorded: a fresh key directory then means the shared one was not mounted.
+   */
+  create: boolean;
+}
+
+export async function openLogKeyring(
+  dir: string,
+  options: OpenLogKeyringOptions = { create: true },
+): Promise<LogSigner> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
+  if (!options.create && !(await readOptional(join(dir, 'origin')))) {
+    throw new DossierError(
+      'DATA_DIR_UNUSABLE',
+      `${dir} holds no log keys, but this log already has signing keys recorded: mount the log-keys directory the log was created with (every instance must share it)`,
+    );
+  }
   const origin = await readOrCreate(
     join(dir, 'origin'),
     () => `dossier/${randomBytes(6).toString('hex')}`,
@@ -52,6 +70,12 @@ export async function openLogKeyring(dir: string): Promise<LogSigner> {
     keys.set(key.name, key);
   }
   let active = await readOptional(join(dir, 'active'));
+  if ((!active || !keys.has(active)) && !options.create) {
+    throw new DossierError(
+      'DATA_DIR_UNUSABLE',
+      `${dir} has no usable active log key; mount the shared log-keys directory`,
+    );
+  }
   if (!active || !keys.has(active)) {
     active = await createKey(dir, `dossier-${instance}-k${keys.size + 1}`, keys);
   }

@@ -9,6 +9,7 @@ import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import { ulidGenerator } from './ids.ts';
 import { loadTrust } from './load-trust.ts';
+import { reconcileLogKeys } from './log-identity.ts';
 import { openLogKeyring } from './log-keyring.ts';
 import { createServices, type Services } from './services.ts';
 
@@ -57,7 +58,18 @@ export async function openDataDir(
           schema: config.databaseSchema ?? 'public',
         })
       : await openFileBlobStore(join(dataDir, 'blobs'));
-  const signer = await openLogKeyring(join(dataDir, 'log-keys'));
+  const keyDir = join(dataDir, 'log-keys');
+  const hasRecordedKeys = (await store.listLogKeys()).length > 0;
+  const signer = await openLogKeyring(keyDir, { create: !hasRecordedKeys }).catch(
+    async (error: unknown) => {
+      await store.close();
+      throw error;
+    },
+  );
+  await reconcileLogKeys(store, signer, keyDir, clock).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
   return createServices({ store, blobs, clock, ids: ulidGenerator(clock), signer, config, trust });
 }
 

@@ -287,6 +287,26 @@ export function runStoreConformance({ name, open }: StoreConformanceOptions): vo
       );
     });
 
+    it('records log keys once each and lists them oldest first', async () => {
+      assert.deepEqual(await store.listLogKeys(), []);
+      const key = (name: string, createdAt: string) => ({
+        name,
+        origin: 'dossier/test',
+        verifierKey: `${name}+00000000+AA==`,
+        createdAt,
+      });
+      await store.transaction((tx) => tx.insertLogKey(key('k2', '2026-11-23T10:00:01.000Z')));
+      await store.transaction((tx) => tx.insertLogKey(key('k1', '2026-11-23T10:00:00.000Z')));
+      await assert.rejects(
+        store.transaction((tx) => tx.insertLogKey(key('k1', '2026-11-23T11:00:00.000Z'))),
+        (error) => error instanceof StoreConflictError,
+      );
+      assert.deepEqual(
+        (await store.listLogKeys()).map((k) => k.name),
+        ['k1', 'k2'],
+      );
+    });
+
     it('keeps committed records after the store is closed and opened again', async () => {
       const release = buildRelease();
       const evidence = buildEvidence(release.id);

@@ -1,6 +1,6 @@
 import type { ApiToken } from '../core/api-token.ts';
 import type { AuditEntry, AuditEntryInput } from '../core/audit-log/audit-entry.ts';
-import type { SignedCheckpoint } from '../core/audit-log/checkpoint.ts';
+import type { LogKeyRecord, SignedCheckpoint } from '../core/audit-log/checkpoint.ts';
 import type { SubtreeRef } from '../core/audit-log/merkle-tree.ts';
 import type { Evidence, EvidenceKind } from '../core/evidence-record.ts';
 import type { Page } from '../core/page.ts';
@@ -51,6 +51,8 @@ export interface StoreReader {
   /** Checkpoints in increasing size. */
   listCheckpoints(query: { fromSize: number; limit: number }): Promise<StoredCheckpoint[]>;
   getCheckpoint(size: number): Promise<StoredCheckpoint | undefined>;
+  /** The keys recorded for this log, oldest first: which origin and keys its checkpoints use. */
+  listLogKeys(): Promise<LogKeyRecord[]>;
 }
 
 /** A signed checkpoint of the audit log as published. */
@@ -69,6 +71,8 @@ export interface StoreTx extends StoreReader {
   appendAudit(entry: AuditEntryInput): Promise<AuditEntry>;
   /** Records a signed checkpoint; a checkpoint for a size already recorded is a conflict. */
   insertCheckpoint(checkpoint: StoredCheckpoint): Promise<void>;
+  /** Records a log signing key (write-once); the same name twice is a conflict. */
+  insertLogKey(key: LogKeyRecord): Promise<void>;
 }
 
 export interface Store extends StoreReader {

@@ -52,3 +52,13 @@ export interface SignedCheckpoint {
   keyName: string;
   note: string;
 }
+
+/** A key that has signed (or may sign) this log's checkpoints, as recorded with the log. */
+export interface LogKeyRecord {
+  name: string;
+  /** The log's origin line; the same for every key of one log. */
+  origin: string;
+  /** C2SP verifier key: name+keyhash+base64 key. */
+  verifierKey: string;
+  createdAt: string;
+}

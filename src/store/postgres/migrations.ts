@@ -163,4 +163,20 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         FOR EACH STATEMENT EXECUTE FUNCTION refuse_change('blobs are write-once');
     `,
   },
+  {
+    version: 4,
+    name: 'the log signing keys recorded with the log',
+    sql: `
+      -- Which origin and keys sign this log's checkpoints. An instance whose key directory does
+      -- not match is refused at start instead of signing for a log that is not its own.
+      CREATE TABLE log_keys (
+        name         text PRIMARY KEY,
+        origin       text NOT NULL,
+        verifier_key text NOT NULL,
+        created_at   text NOT NULL
+      );
+      CREATE TRIGGER log_keys_write_once BEFORE UPDATE OR DELETE OR TRUNCATE ON log_keys
+        FOR EACH STATEMENT EXECUTE FUNCTION refuse_change('log keys are write-once');
+    `,
+  },
 ];

@@ -7,6 +7,7 @@ import {
   sealAuditEntry,
 } from '../../core/audit-log/audit-entry.ts';
 import { canonicalJson } from '../../core/audit-log/canonical-json.ts';
+import type { LogKeyRecord } from '../../core/audit-log/checkpoint.ts';
 import { appendSiblings, subtreesCompletedBy } from '../../core/audit-log/merkle-append.ts';
 import type { SubtreeRef } from '../../core/audit-log/merkle-tree.ts';
 import type { Evidence, EvidenceKind } from '../../core/evidence-record.ts';
@@ -82,6 +83,7 @@ function tablesIn(schema: string) {
     auditLog: `${s}.audit_log`,
     merkleNodes: `${s}.merkle_nodes`,
     checkpoints: `${s}.checkpoints`,
+    logKeys: `${s}.log_keys`,
   };
 }
 type Tables = ReturnType<typeof tablesIn>;
@@ -239,6 +241,16 @@ class PostgresReads implements StoreReader {
     return row ? toCheckpoint(row) : undefined;
   }
 
+  async listLogKeys(): Promise<LogKeyRecord[]> {
+    const rows = await this.run(`SELECT * FROM ${this.t.logKeys} ORDER BY created_at, name`);
+    return rows.map((row) => ({
+      name: String(row.name),
+      origin: String(row.origin),
+      verifierKey: String(row.verifier_key),
+      createdAt: String(row.created_at),
+    }));
+  }
+
   async listCheckpoints(query: { fromSize: number; limit: number }): Promise<StoredCheckpoint[]> {
     const rows = await this.run(
       `SELECT * FROM ${this.t.checkpoints} WHERE size >= $1 ORDER BY size LIMIT $2`,
@@ -362,6 +374,13 @@ class PostgresWrites extends PostgresReads implements StoreTx {
       ],
     );
     return entry;
+  }
+
+  async insertLogKey(key: LogKeyRecord): Promise<void> {
+    await this.run(
+      `INSERT INTO ${this.t.logKeys} (name, origin, verifier_key, created_at) VALUES ($1, $2, $3, $4)`,
+      [key.name, key.origin, key.verifierKey, key.createdAt],
+    );
   }
 
   async insertCheckpoint(checkpoint: StoredCheckpoint): Promise<void> {

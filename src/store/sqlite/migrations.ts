@@ -109,4 +109,22 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'checkpoints are write-once'); END;
     `,
   },
+  {
+    version: 3,
+    name: 'the log signing keys recorded with the log',
+    sql: `
+      -- Which origin and keys sign this log's checkpoints. An instance whose key directory does
+      -- not match is refused at start instead of signing for a log that is not its own.
+      CREATE TABLE log_keys (
+        name         TEXT PRIMARY KEY,
+        origin       TEXT NOT NULL,
+        verifier_key TEXT NOT NULL,
+        created_at   TEXT NOT NULL
+      );
+      CREATE TRIGGER log_keys_no_update BEFORE UPDATE ON log_keys
+        BEGIN SELECT RAISE(ABORT, 'log keys are write-once'); END;
+      CREATE TRIGGER log_keys_no_delete BEFORE DELETE ON log_keys
+        BEGIN SELECT RAISE(ABORT, 'log keys are write-once'); END;
+    `,
+  },
 ];

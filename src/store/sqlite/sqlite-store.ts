@@ -12,6 +12,7 @@ import {
   sealAuditEntry,
 } from '../../core/audit-log/audit-entry.ts';
 import { canonicalJson } from '../../core/audit-log/canonical-json.ts';
+import type { LogKeyRecord } from '../../core/audit-log/checkpoint.ts';
 import { appendSiblings, subtreesCompletedBy } from '../../core/audit-log/merkle-append.ts';
 import type { SubtreeRef } from '../../core/audit-log/merkle-tree.ts';
 import type { Evidence, EvidenceKind } from '../../core/evidence-record.ts';
@@ -188,6 +189,17 @@ class SqliteReads implements StoreReader {
     return row ? toCheckpoint(row) : undefined;
   }
 
+  async listLogKeys(): Promise<LogKeyRecord[]> {
+    return this.statement('SELECT * FROM log_keys ORDER BY created_at, name')
+      .all()
+      .map((row) => ({
+        name: String(row.name),
+        origin: String(row.origin),
+        verifierKey: String(row.verifier_key),
+        createdAt: String(row.created_at),
+      }));
+  }
+
   async listCheckpoints(query: { fromSize: number; limit: number }): Promise<StoredCheckpoint[]> {
     return this.statement('SELECT * FROM checkpoints WHERE size >= ? ORDER BY size LIMIT ?')
       .all(query.fromSize, query.limit)
@@ -296,6 +308,19 @@ class SqliteWrites extends SqliteReads implements StoreTx {
       });
     }
     return entry;
+  }
+
+  async insertLogKey(key: LogKeyRecord): Promise<void> {
+    this.#run(
+      `INSERT INTO log_keys (name, origin, verifier_key, created_at)
+       VALUES ($name, $origin, $verifierKey, $createdAt)`,
+      {
+        $name: key.name,
+        $origin: key.origin,
+        $verifierKey: key.verifierKey,
+        $createdAt: key.createdAt,
+      },
+    );
   }
 
   async insertCheckpoint(checkpoint: StoredCheckpoint): Promise<void> {

@@ -1,0 +1,54 @@
+import { DossierError } from '../core/errors.ts';
+import type { Store } from '../store/store.ts';
+import { StoreConflictError } from '../store/store.ts';
+import type { Clock } from './clock.ts';
+import type { LogSigner } from './log-keyring.ts';
+
+/**
+ * Checks that the key directory belongs to this log, and records keys the log does not know yet.
+ * Every instance on one database must sign with the same log identity: an instance with another
+ * key directory would sign checkpoints no verifier could reconcile, so it is refused at start.
+ */
+export async function reconcileLogKeys(
+  store: Store,
+  signer: LogSigner,
+  keyDir: string,
+  clock: Clock,
+): Promise<void> {
+  const recorded = await store.listLogKeys();
+  const origin = recorded[0]?.origin;
+  if (origin !== undefined && origin !== signer.origin) {
+    throw new DossierError(
+      'DATA_DIR_UNUSABLE',
+      `the log keys in ${keyDir} are for log "${signer.origin}", but this database's log is "${origin}": mount the log-keys directory the other instances use`,
+    );
+  }
+  const published = signer.publishedKeys();
+  for (const key of recorded) {
+    const mine = published.find((candidate) => candidate.name === key.name);
+    if (mine && mine.verifierKey !== key.verifierKey) {
+      throw new DossierError(
+        'DATA_DIR_UNUSABLE',
+        `log key ${key.name} in ${keyDir} is not the key recorded with the log under that name`,
+      );
+    }
+  }
+  const known = new Set(recorded.map((key) => key.name));
+  const missing = published.filter((key) => !known.has(key.name));
+  if (missing.length === 0) return;
+  const createdAt = clock.now().toISOString();
+  try {
+    await store.transaction(async (tx) => {
+      for (const key of missing)
+        await tx.insertLogKey({
+          name: key.name,
+          origin: signer.origin,
+          verifierKey: key.verifierKey,
+          createdAt,
+        });
+    });
+  } catch (error) {
+    // Another instance recorded the same keys at the same moment.
+    if (!(error instanceof StoreConflictError)) throw error;
+  }
+}
