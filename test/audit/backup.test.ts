@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Actor } from '../../src/core/actor.ts';
 import { backupDataDir, restoreDataDir } from '../../src/service/backup.ts';
 import { openDataDir } from '../../src/service/open-data-dir.ts';
+import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/migrations.ts';
 import { bytes, openTestServices, type TestServices } from '../support/services.ts';
 import { unzip, zipOf } from '../support/zip.ts';
 
@@ -37,7 +38,7 @@ describe('backup and restore of the embedded data directory', () => {
   it('restores releases, evidence bytes, the audit log and its signing key', async () => {
     const target = `${t.dataDir}-restored`;
     const result = await restoreDataDir(archive, target);
-    assert.equal(result.schemaVersion, 2);
+    assert.equal(result.schemaVersion, SQLITE_MIGRATIONS.at(-1)?.version);
     const restored = await openDataDir({ dataDir: target, maxUploadBytes: 1024 });
     try {
       const release = await restored.releases.get('api@1.0.0');
