@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { corpusFiles, corpusPath } from '../../../test/support/corpus.ts';
+import { replaceMember } from '../../../test/support/parser-properties.ts';
 import { isDossierError } from '../../core/errors.ts';
 import { DETECT_HEAD_BYTES, type EvidenceSummary, type ParseContext } from '../format.ts';
 import { vexFormats } from '../vex/index.ts';
@@ -372,21 +373,4 @@ function mutate(
   const from = Math.floor(at * other.length);
   const piece = other.subarray(from, from + 256);
   return Buffer.concat([base.subarray(0, offset), piece, base.subarray(offset + piece.length)]);
-}
-
-/** The document with its `pick`-th member (depth-first, any depth) set to `value`. */
-function replaceMember(bytes: Uint8Array, pick: number, value: unknown): Uint8Array {
-  const root = JSON.parse(Buffer.from(bytes).toString('utf8'));
-  const slots: Array<[Json, string | number]> = [];
-  const visit = (node: Json) => {
-    if (node === null || typeof node !== 'object' || slots.length > 5000) return;
-    for (const key of Array.isArray(node) ? node.keys() : Object.keys(node)) {
-      slots.push([node, key]);
-      visit(node[key]);
-    }
-  };
-  visit(root);
-  const slot = slots[pick % Math.max(slots.length, 1)];
-  if (slot) slot[0][slot[1]] = value;
-  return Buffer.from(JSON.stringify(slot ? root : value));
 }
