@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { figures, fileOf, fixture, parseText } from '../../../test/support/coverage-fixtures.ts';
 import { cloverXmlFormat } from './clover-xml.ts';
-import { figures, fileOf, fixture, parseText } from './fixtures/support.ts';
 
 describe('Clover XML', () => {
   it('counts files from their line entries where they have no metrics, and leaves the test project out', async () => {

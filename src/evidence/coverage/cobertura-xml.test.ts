@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { figures, fileOf, fixture, parseText } from '../../../test/support/coverage-fixtures.ts';
 import { coberturaXmlFormat } from './cobertura-xml.ts';
-import { figures, fileOf, fixture, parseText } from './fixtures/support.ts';
 
 const wrap = (root: string, classes: string) =>
   `<?xml version="1.0"?><coverage ${root}><packages><package name="p"><classes>${classes}</classes></package></packages></coverage>`;

@@ -3,9 +3,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { corpusFiles } from '../../../test/support/corpus.ts';
+import { chunks, context } from '../../../test/support/coverage-fixtures.ts';
 import { DossierError } from '../../core/errors.ts';
 import type { EvidenceFormat, EvidenceSummary } from '../format.ts';
-import { chunks, context } from './fixtures/support.ts';
 import { coverageFormats } from './index.ts';
 
 const TIME_LIMIT_MS = 2000;

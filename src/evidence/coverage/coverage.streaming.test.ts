@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { context } from '../../../test/support/coverage-fixtures.ts';
 import type { EvidenceFormat } from '../format.ts';
 import { coberturaXmlFormat } from './cobertura-xml.ts';
 import {
@@ -10,7 +11,6 @@ import {
   generateIstanbulFinal,
   generateLcov,
 } from './fixtures/generate.ts';
-import { context } from './fixtures/support.ts';
 import { istanbulFinalJsonFormat } from './istanbul-final-json.ts';
 import { lcovFormat } from './lcov.ts';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { figures, fileOf, fixture, parseText } from './fixtures/support.ts';
+import { figures, fileOf, fixture, parseText } from '../../../test/support/coverage-fixtures.ts';
 import { istanbulFinalJsonFormat } from './istanbul-final-json.ts';
 import { istanbulSummaryJsonFormat } from './istanbul-summary-json.ts';
 

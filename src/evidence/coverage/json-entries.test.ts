@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { chunks } from './fixtures/support.ts';
+import { chunks } from '../../../test/support/coverage-fixtures.ts';
 import { readJsonEntries } from './json-entries.ts';
 
 const options = { format: 'test', maxEntryBytes: 1024, maxDepth: 8 };

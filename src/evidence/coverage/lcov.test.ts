@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { figures, fileOf, fixture, parseText } from '../../../test/support/coverage-fixtures.ts';
 import { COVERAGE_LIMITS } from './coverage-report.ts';
-import { figures, fileOf, fixture, parseText } from './fixtures/support.ts';
 import { detectLcov, lcovFormat } from './lcov.ts';
 
 describe('lcov', () => {
