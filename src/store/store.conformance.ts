@@ -6,6 +6,7 @@ import { isAuditEntryIntact } from '../core/audit-log/audit-entry.ts';
 import { canonicalJson } from '../core/audit-log/canonical-json.ts';
 import { hashChildren, hashLeafText } from '../core/audit-log/merkle-hash.ts';
 import { perfectSubtrees, rangeHash } from '../core/audit-log/merkle-tree.ts';
+import { runControlConformance } from './control.conformance.ts';
 import { type Store, StoreConflictError } from './store.ts';
 
 export interface StoreUnderTest {
@@ -322,4 +323,5 @@ export function runStoreConformance({ name, open }: StoreConformanceOptions): vo
       assert.equal(await store.countAuditEntries(), entries);
     });
   });
+  runControlConformance({ name, open });
 }

@@ -2,15 +2,41 @@ import type { ApiToken } from '../core/api-token.ts';
 import type { AuditEntry, AuditEntryInput } from '../core/audit-log/audit-entry.ts';
 import type { LogKeyRecord, SignedCheckpoint } from '../core/audit-log/checkpoint.ts';
 import type { SubtreeRef } from '../core/audit-log/merkle-tree.ts';
+import type { ChangeRequest } from '../core/change/change-request.ts';
+import type { Deployment } from '../core/deployment/deployment.ts';
 import type { Evidence, EvidenceKind } from '../core/evidence-record.ts';
 import type { Page } from '../core/page.ts';
+import type { GateDecisionRecord } from '../core/policy/gate-record.ts';
+import type {
+  ActivePolicy,
+  PolicyActivation,
+  PolicyVersion,
+} from '../core/policy/policy-version.ts';
 import type { Release } from '../core/release.ts';
+import type { RiskRecord } from '../core/risk/risk-record.ts';
+import type { ServiceRecord } from '../core/service-record.ts';
 
 export interface ReleaseQuery {
   limit: number;
   /** Cursor from a previous page's `nextCursor`. */
   cursor?: string | undefined;
   service?: string | undefined;
+}
+
+export interface ChangeQuery {
+  limit: number;
+  cursor?: string | undefined;
+  service?: string | undefined;
+}
+
+/** What a service's past releases did, counted for the defect-history risk factor. */
+export interface ServiceTrackRecord {
+  releases: number;
+  deployments: number;
+  failedDeployments: number;
+  rolledBackDeployments: number;
+  /** Releases whose gate was recorded as blocked at least once. */
+  blockedReleases: number;
 }
 
 export interface AuditQuery {
@@ -53,6 +79,39 @@ export interface StoreReader {
   getCheckpoint(size: number): Promise<StoredCheckpoint | undefined>;
   /** The keys recorded for this log, oldest first: which origin and keys its checkpoints use. */
   listLogKeys(): Promise<LogKeyRecord[]>;
+
+  getService(name: string): Promise<ServiceRecord | undefined>;
+  listServices(): Promise<ServiceRecord[]>;
+  serviceTrackRecord(service: string): Promise<ServiceTrackRecord>;
+
+  getPolicyVersion(version: number): Promise<PolicyVersion | undefined>;
+  getPolicyBySha256(sha256: string): Promise<PolicyVersion | undefined>;
+  /** Newest first. */
+  listPolicyVersions(limit: number): Promise<PolicyVersion[]>;
+  /** The service's own activation if it has one, else the all-services one, else undefined. */
+  getActivePolicy(service: string): Promise<ActivePolicy | undefined>;
+  /** The activation for exactly this scope (`*` or a service), if any. */
+  getActivationForScope(scope: string): Promise<ActivePolicy | undefined>;
+  /** Newest first. */
+  listPolicyActivations(limit: number): Promise<PolicyActivation[]>;
+
+  getChange(id: string): Promise<ChangeRequest | undefined>;
+  /** Newest first. */
+  listChanges(query: ChangeQuery): Promise<Page<ChangeRequest>>;
+  /** Releases naming this change, oldest first. */
+  listReleasesForChange(changeId: string): Promise<Release[]>;
+  latestRiskRecord(changeId: string): Promise<RiskRecord | undefined>;
+  /** Every version, oldest first. */
+  listRiskRecords(changeId: string): Promise<RiskRecord[]>;
+
+  /** Oldest first. */
+  listDeployments(releaseId: string): Promise<Deployment[]>;
+  latestGateDecision(
+    releaseId: string,
+    environment: string,
+  ): Promise<GateDecisionRecord | undefined>;
+  /** Oldest first. */
+  listGateDecisions(releaseId: string): Promise<GateDecisionRecord[]>;
 }
 
 /** A signed checkpoint of the audit log as published. */
@@ -73,6 +132,23 @@ export interface StoreTx extends StoreReader {
   insertCheckpoint(checkpoint: StoredCheckpoint): Promise<void>;
   /** Records a log signing key (write-once); the same name twice is a conflict. */
   insertLogKey(key: LogKeyRecord): Promise<void>;
+  /** Creates or replaces the service's record. */
+  putService(service: ServiceRecord): Promise<void>;
+  /**
+   * Stores a policy text under the next version number, or returns the stored version when the
+   * same text (same sha256) is already there.
+   */
+  insertPolicyVersion(
+    policy: Omit<PolicyVersion, 'version'>,
+  ): Promise<{ policy: PolicyVersion; created: boolean }>;
+  insertPolicyActivation(activation: Omit<PolicyActivation, 'seq'>): Promise<PolicyActivation>;
+  /** The next free change number (highest recorded + 1). */
+  nextChangeNumber(): Promise<number>;
+  insertChange(change: ChangeRequest): Promise<void>;
+  /** Appends a version; a version already recorded for the change is a conflict. */
+  insertRiskRecord(record: RiskRecord): Promise<void>;
+  insertDeployment(deployment: Deployment): Promise<void>;
+  insertGateDecision(record: Omit<GateDecisionRecord, 'seq'>): Promise<GateDecisionRecord>;
 }
 
 export interface Store extends StoreReader {

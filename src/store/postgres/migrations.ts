@@ -179,4 +179,109 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         FOR EACH STATEMENT EXECUTE FUNCTION refuse_change('log keys are write-once');
     `,
   },
+  {
+    version: 5,
+    name: 'services, policies, change requests, risk assessments, deployments and gate decisions',
+    sql: `
+      CREATE TABLE services (
+        name        text PRIMARY KEY,
+        criticality integer NOT NULL,
+        owners      text[] NOT NULL,
+        description text,
+        updated_at  text NOT NULL,
+        updated_by  text NOT NULL
+      );
+
+      -- Policy texts exactly as applied; a version, once stored, is what its hash names forever.
+      CREATE TABLE policies (
+        version    bigint PRIMARY KEY,
+        sha256     text NOT NULL CONSTRAINT policies_sha256_unique UNIQUE,
+        name       text NOT NULL,
+        document   text NOT NULL,
+        created_at text NOT NULL,
+        created_by text NOT NULL
+      );
+      CREATE TRIGGER policies_write_once BEFORE UPDATE OR DELETE OR TRUNCATE ON policies
+        FOR EACH STATEMENT EXECUTE FUNCTION refuse_change('policy versions are write-once');
+
+      -- Which version applies where, in order: the latest activation for a scope wins.
+      CREATE TABLE policy_activations (
+        seq            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        scope          text NOT NULL,
+        policy_version bigint NOT NULL REFERENCES policies (version),
+        activated_at   text NOT NULL,
+        activated_by   text NOT NULL
+      );
+      CREATE INDEX policy_activations_by_scope ON policy_activations (scope, seq);
+      CREATE TRIGGER policy_activations_append_only
+        BEFORE UPDATE OR DELETE OR TRUNCATE ON policy_activations
+        FOR EACH STATEMENT EXECUTE FUNCTION refuse_change('policy activations are append-only');
+
+      CREATE TABLE changes (
+        seq          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id           text NOT NULL CONSTRAINT changes_id_unique UNIQUE,
+        number       bigint NOT NULL CONSTRAINT changes_number_unique UNIQUE,
+        service      text NOT NULL,
+        title        text NOT NULL,
+        type         text NOT NULL,
+        reason       text NOT NULL,
+        requirements text[] NOT NULL,
+        author       text NOT NULL,
+        created_at   text NOT NULL,
+        created_by   text NOT NULL
+      );
+      CREATE INDEX changes_by_service ON changes (service, seq);
+      CREATE INDEX releases_by_change ON releases (change_id, seq);
+
+      -- Versions of a change's risk assessment: a choice or an edit appends, never overwrites.
+      CREATE TABLE risk_assessments (
+        change_id   text NOT NULL REFERENCES changes (id),
+        version     integer NOT NULL,
+        record      json NOT NULL,
+        recorded_at text NOT NULL,
+        recorded_by text NOT NULL,
+        CONSTRAINT risk_assessments_version_unique PRIMARY KEY (change_id, version)
+      );
+      CREATE TRIGGER risk_assessments_append_only
+        BEFORE UPDATE OR DELETE OR TRUNCATE ON risk_assessments
+        FOR EACH STATEMENT EXECUTE FUNCTION refuse_change('risk assessments are append-only');
+
+      CREATE TABLE deployments (
+        seq         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id          text NOT NULL CONSTRAINT deployments_id_unique UNIQUE,
+        release_id  text NOT NULL REFERENCES releases (id),
+        service     text NOT NULL,
+        environment text NOT NULL,
+        status      text NOT NULL,
+        at          text NOT NULL,
+        source      text NOT NULL,
+        url         text,
+        recorded_at text NOT NULL,
+        recorded_by text NOT NULL
+      );
+      CREATE INDEX deployments_by_release ON deployments (release_id, seq);
+      CREATE INDEX deployments_by_service ON deployments (service, status);
+      CREATE TRIGGER deployments_immutable BEFORE UPDATE OR DELETE OR TRUNCATE ON deployments
+        FOR EACH STATEMENT EXECUTE FUNCTION refuse_change('deployment records are immutable');
+
+      CREATE TABLE gate_decisions (
+        seq           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        release_id    text NOT NULL REFERENCES releases (id),
+        service       text NOT NULL,
+        environment   text NOT NULL,
+        decision      text NOT NULL,
+        decision_hash text NOT NULL,
+        policy_sha256 text NOT NULL,
+        decided_at    text NOT NULL,
+        decided_by    text NOT NULL,
+        body          json NOT NULL
+      );
+      CREATE INDEX gate_decisions_by_release ON gate_decisions (release_id, environment, seq);
+      CREATE INDEX gate_decisions_blocked_by_service
+        ON gate_decisions (service, decision, release_id);
+      CREATE TRIGGER gate_decisions_immutable
+        BEFORE UPDATE OR DELETE OR TRUNCATE ON gate_decisions
+        FOR EACH STATEMENT EXECUTE FUNCTION refuse_change('gate decisions are immutable');
+    `,
+  },
 ];

@@ -10,12 +10,19 @@ import { canonicalJson } from '../../core/audit-log/canonical-json.ts';
 import type { LogKeyRecord } from '../../core/audit-log/checkpoint.ts';
 import { appendSiblings, subtreesCompletedBy } from '../../core/audit-log/merkle-append.ts';
 import type { SubtreeRef } from '../../core/audit-log/merkle-tree.ts';
+import type { ChangeRequest } from '../../core/change/change-request.ts';
+import type { Deployment } from '../../core/deployment/deployment.ts';
 import type { Evidence, EvidenceKind } from '../../core/evidence-record.ts';
 import type { Page } from '../../core/page.ts';
+import type { GateDecisionRecord } from '../../core/policy/gate-record.ts';
+import type { PolicyActivation, PolicyVersion } from '../../core/policy/policy-version.ts';
 import type { Release, ReleaseState } from '../../core/release.ts';
+import type { RiskRecord } from '../../core/risk/risk-record.ts';
+import type { ServiceRecord } from '../../core/service-record.ts';
 import { decodeSeqCursor, encodeSeqCursor } from '../cursor.ts';
 import {
   type AuditQuery,
+  type ChangeQuery,
   type ReleaseQuery,
   type Store,
   StoreConflictError,
@@ -24,6 +31,7 @@ import {
   type StoreTx,
 } from '../store.ts';
 import { applyPostgresMigrations } from './apply-migrations.ts';
+import { controlTablesIn, PostgresControlWrites } from './control-tables.ts';
 import { POSTGRES_MIGRATIONS } from './migrations.ts';
 import { ADVISORY_LOCK, checkSchemaName, DEFAULT_SCHEMA, quotedSchema } from './schema-name.ts';
 
@@ -84,6 +92,7 @@ function tablesIn(schema: string) {
     merkleNodes: `${s}.merkle_nodes`,
     checkpoints: `${s}.checkpoints`,
     logKeys: `${s}.log_keys`,
+    control: controlTablesIn(s),
   };
 }
 type Tables = ReturnType<typeof tablesIn>;
@@ -92,10 +101,13 @@ type Tables = ReturnType<typeof tablesIn>;
 class PostgresReads implements StoreReader {
   protected readonly run: Run;
   protected readonly t: Tables;
+  /** The release-control tables; only `PostgresWrites` exposes their writes. */
+  protected readonly control: PostgresControlWrites;
 
   constructor(run: Run, tables: Tables) {
     this.run = run;
     this.t = tables;
+    this.control = new PostgresControlWrites(run, tables.control);
   }
 
   async getReleaseById(id: string): Promise<Release | undefined> {
@@ -258,6 +270,74 @@ class PostgresReads implements StoreReader {
     );
     return rows.map(toCheckpoint);
   }
+
+  getService(name: string) {
+    return this.control.getService(name);
+  }
+
+  listServices() {
+    return this.control.listServices();
+  }
+
+  serviceTrackRecord(service: string) {
+    return this.control.serviceTrackRecord(service);
+  }
+
+  getPolicyVersion(version: number) {
+    return this.control.getPolicyVersion(version);
+  }
+
+  getPolicyBySha256(sha256: string) {
+    return this.control.getPolicyBySha256(sha256);
+  }
+
+  listPolicyVersions(limit: number) {
+    return this.control.listPolicyVersions(limit);
+  }
+
+  getActivePolicy(service: string) {
+    return this.control.getActivePolicy(service);
+  }
+
+  getActivationForScope(scope: string) {
+    return this.control.getActivationForScope(scope);
+  }
+
+  listPolicyActivations(limit: number) {
+    return this.control.listPolicyActivations(limit);
+  }
+
+  getChange(id: string) {
+    return this.control.getChange(id);
+  }
+
+  listChanges(query: ChangeQuery) {
+    return this.control.listChanges(query);
+  }
+
+  async listReleasesForChange(changeId: string): Promise<Release[]> {
+    return (await this.control.releaseRowsForChange(changeId)).map(toRelease);
+  }
+
+  latestRiskRecord(changeId: string) {
+    return this.control.latestRiskRecord(changeId);
+  }
+
+  listRiskRecords(changeId: string) {
+    return this.control.listRiskRecords(changeId);
+  }
+
+  listDeployments(releaseId: string) {
+    return this.control.listDeployments(releaseId);
+  }
+
+  latestGateDecision(releaseId: string, environment: string) {
+    return this.control.latestGateDecision(releaseId, environment);
+  }
+
+  listGateDecisions(releaseId: string) {
+    return this.control.listGateDecisions(releaseId);
+  }
 }
 
 /** Writes, over one client between BEGIN and COMMIT. */
@@ -395,6 +475,38 @@ class PostgresWrites extends PostgresReads implements StoreTx {
         checkpoint.note,
       ],
     );
+  }
+
+  putService(service: ServiceRecord) {
+    return this.control.putService(service);
+  }
+
+  insertPolicyVersion(policy: Omit<PolicyVersion, 'version'>) {
+    return this.control.insertPolicyVersion(policy);
+  }
+
+  insertPolicyActivation(activation: Omit<PolicyActivation, 'seq'>) {
+    return this.control.insertPolicyActivation(activation);
+  }
+
+  nextChangeNumber() {
+    return this.control.nextChangeNumber();
+  }
+
+  insertChange(change: ChangeRequest) {
+    return this.control.insertChange(change);
+  }
+
+  insertRiskRecord(record: RiskRecord) {
+    return this.control.insertRiskRecord(record);
+  }
+
+  insertDeployment(deployment: Deployment) {
+    return this.control.insertDeployment(deployment);
+  }
+
+  insertGateDecision(record: Omit<GateDecisionRecord, 'seq'>) {
+    return this.control.insertGateDecision(record);
   }
 }
 

@@ -127,4 +127,115 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'log keys are write-once'); END;
     `,
   },
+  {
+    version: 4,
+    name: 'services, policies, change requests, risk assessments, deployments and gate decisions',
+    sql: `
+      CREATE TABLE services (
+        name        TEXT PRIMARY KEY,
+        criticality INTEGER NOT NULL,
+        owners      TEXT NOT NULL,
+        description TEXT,
+        updated_at  TEXT NOT NULL,
+        updated_by  TEXT NOT NULL
+      );
+
+      -- Policy texts exactly as applied; a version, once stored, is what its hash names forever.
+      CREATE TABLE policies (
+        version    INTEGER PRIMARY KEY,
+        sha256     TEXT NOT NULL UNIQUE,
+        name       TEXT NOT NULL,
+        document   TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL
+      );
+      CREATE TRIGGER policies_no_update BEFORE UPDATE ON policies
+        BEGIN SELECT RAISE(ABORT, 'policy versions are write-once'); END;
+      CREATE TRIGGER policies_no_delete BEFORE DELETE ON policies
+        BEGIN SELECT RAISE(ABORT, 'policy versions are write-once'); END;
+
+      -- Which version applies where, in order: the latest activation for a scope wins.
+      CREATE TABLE policy_activations (
+        seq            INTEGER PRIMARY KEY,
+        scope          TEXT NOT NULL,
+        policy_version INTEGER NOT NULL REFERENCES policies (version),
+        activated_at   TEXT NOT NULL,
+        activated_by   TEXT NOT NULL
+      );
+      CREATE INDEX policy_activations_by_scope ON policy_activations (scope, seq);
+      CREATE TRIGGER policy_activations_no_update BEFORE UPDATE ON policy_activations
+        BEGIN SELECT RAISE(ABORT, 'policy activations are append-only'); END;
+      CREATE TRIGGER policy_activations_no_delete BEFORE DELETE ON policy_activations
+        BEGIN SELECT RAISE(ABORT, 'policy activations are append-only'); END;
+
+      CREATE TABLE changes (
+        seq          INTEGER PRIMARY KEY,
+        id           TEXT NOT NULL UNIQUE,
+        number       INTEGER NOT NULL UNIQUE,
+        service      TEXT NOT NULL,
+        title        TEXT NOT NULL,
+        type         TEXT NOT NULL,
+        reason       TEXT NOT NULL,
+        requirements TEXT NOT NULL,
+        author       TEXT NOT NULL,
+        created_at   TEXT NOT NULL,
+        created_by   TEXT NOT NULL
+      );
+      CREATE INDEX changes_by_service ON changes (service, seq);
+      CREATE INDEX releases_by_change ON releases (change_id, seq);
+
+      -- Versions of a change's risk assessment: a choice or an edit appends, never overwrites.
+      CREATE TABLE risk_assessments (
+        change_id   TEXT NOT NULL REFERENCES changes (id),
+        version     INTEGER NOT NULL,
+        record      TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        recorded_by TEXT NOT NULL,
+        PRIMARY KEY (change_id, version)
+      ) WITHOUT ROWID;
+      CREATE TRIGGER risk_assessments_no_update BEFORE UPDATE ON risk_assessments
+        BEGIN SELECT RAISE(ABORT, 'risk assessments are append-only'); END;
+      CREATE TRIGGER risk_assessments_no_delete BEFORE DELETE ON risk_assessments
+        BEGIN SELECT RAISE(ABORT, 'risk assessments are append-only'); END;
+
+      CREATE TABLE deployments (
+        seq         INTEGER PRIMARY KEY,
+        id          TEXT NOT NULL UNIQUE,
+        release_id  TEXT NOT NULL REFERENCES releases (id),
+        service     TEXT NOT NULL,
+        environment TEXT NOT NULL,
+        status      TEXT NOT NULL,
+        at          TEXT NOT NULL,
+        source      TEXT NOT NULL,
+        url         TEXT,
+        recorded_at TEXT NOT NULL,
+        recorded_by TEXT NOT NULL
+      );
+      CREATE INDEX deployments_by_release ON deployments (release_id, seq);
+      CREATE INDEX deployments_by_service ON deployments (service, status);
+      CREATE TRIGGER deployments_no_update BEFORE UPDATE ON deployments
+        BEGIN SELECT RAISE(ABORT, 'deployment records are immutable'); END;
+      CREATE TRIGGER deployments_no_delete BEFORE DELETE ON deployments
+        BEGIN SELECT RAISE(ABORT, 'deployment records are immutable'); END;
+
+      CREATE TABLE gate_decisions (
+        seq           INTEGER PRIMARY KEY,
+        release_id    TEXT NOT NULL REFERENCES releases (id),
+        service       TEXT NOT NULL,
+        environment   TEXT NOT NULL,
+        decision      TEXT NOT NULL,
+        decision_hash TEXT NOT NULL,
+        policy_sha256 TEXT NOT NULL,
+        decided_at    TEXT NOT NULL,
+        decided_by    TEXT NOT NULL,
+        body          TEXT NOT NULL
+      );
+      CREATE INDEX gate_decisions_by_release ON gate_decisions (release_id, environment, seq);
+      CREATE INDEX gate_decisions_blocked_by_service ON gate_decisions (service, decision, release_id);
+      CREATE TRIGGER gate_decisions_no_update BEFORE UPDATE ON gate_decisions
+        BEGIN SELECT RAISE(ABORT, 'gate decisions are immutable'); END;
+      CREATE TRIGGER gate_decisions_no_delete BEFORE DELETE ON gate_decisions
+        BEGIN SELECT RAISE(ABORT, 'gate decisions are immutable'); END;
+    `,
+  },
 ];

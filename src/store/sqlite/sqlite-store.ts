@@ -15,12 +15,19 @@ import { canonicalJson } from '../../core/audit-log/canonical-json.ts';
 import type { LogKeyRecord } from '../../core/audit-log/checkpoint.ts';
 import { appendSiblings, subtreesCompletedBy } from '../../core/audit-log/merkle-append.ts';
 import type { SubtreeRef } from '../../core/audit-log/merkle-tree.ts';
+import type { ChangeRequest } from '../../core/change/change-request.ts';
+import type { Deployment } from '../../core/deployment/deployment.ts';
 import type { Evidence, EvidenceKind } from '../../core/evidence-record.ts';
 import type { Page } from '../../core/page.ts';
+import type { GateDecisionRecord } from '../../core/policy/gate-record.ts';
+import type { PolicyActivation, PolicyVersion } from '../../core/policy/policy-version.ts';
 import type { Release, ReleaseState } from '../../core/release.ts';
+import type { RiskRecord } from '../../core/risk/risk-record.ts';
+import type { ServiceRecord } from '../../core/service-record.ts';
 import { decodeSeqCursor, encodeSeqCursor } from '../cursor.ts';
 import {
   type AuditQuery,
+  type ChangeQuery,
   type ReleaseQuery,
   type Store,
   StoreConflictError,
@@ -29,6 +36,7 @@ import {
   type StoreTx,
 } from '../store.ts';
 import { applyMigrations } from './apply-migrations.ts';
+import { SqliteControlReads, SqliteControlWrites } from './control-tables.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
 
 type Row = Record<string, SQLInputValue>;
@@ -56,9 +64,11 @@ export async function openSqliteStore(path: string): Promise<Store> {
 class SqliteReads implements StoreReader {
   readonly #db: DatabaseSync;
   readonly #statements = new Map<string, StatementSync>();
+  readonly #control: SqliteControlReads;
 
   constructor(db: DatabaseSync) {
     this.#db = db;
+    this.#control = new SqliteControlReads((sql) => this.statement(sql));
   }
 
   protected statement(sql: string): StatementSync {
@@ -205,10 +215,83 @@ class SqliteReads implements StoreReader {
       .all(query.fromSize, query.limit)
       .map(toCheckpoint);
   }
+
+  async getService(name: string) {
+    return this.#control.getService(name);
+  }
+
+  async listServices() {
+    return this.#control.listServices();
+  }
+
+  async serviceTrackRecord(service: string) {
+    return this.#control.serviceTrackRecord(service);
+  }
+
+  async getPolicyVersion(version: number) {
+    return this.#control.getPolicyVersion(version);
+  }
+
+  async getPolicyBySha256(sha256: string) {
+    return this.#control.getPolicyBySha256(sha256);
+  }
+
+  async listPolicyVersions(limit: number) {
+    return this.#control.listPolicyVersions(limit);
+  }
+
+  async getActivePolicy(service: string) {
+    return this.#control.getActivePolicy(service);
+  }
+
+  async getActivationForScope(scope: string) {
+    return this.#control.getActivationForScope(scope);
+  }
+
+  async listPolicyActivations(limit: number) {
+    return this.#control.listPolicyActivations(limit);
+  }
+
+  async getChange(id: string) {
+    return this.#control.getChange(id);
+  }
+
+  async listChanges(query: ChangeQuery) {
+    return this.#control.listChanges(query);
+  }
+
+  async listReleasesForChange(changeId: string): Promise<Release[]> {
+    return this.#control.releaseRowsForChange(changeId).map(toRelease);
+  }
+
+  async latestRiskRecord(changeId: string) {
+    return this.#control.latestRiskRecord(changeId);
+  }
+
+  async listRiskRecords(changeId: string) {
+    return this.#control.listRiskRecords(changeId);
+  }
+
+  async listDeployments(releaseId: string) {
+    return this.#control.listDeployments(releaseId);
+  }
+
+  async latestGateDecision(releaseId: string, environment: string) {
+    return this.#control.latestGateDecision(releaseId, environment);
+  }
+
+  async listGateDecisions(releaseId: string) {
+    return this.#control.listGateDecisions(releaseId);
+  }
 }
 
 /** Writes, over the writer connection inside a transaction. */
 class SqliteWrites extends SqliteReads implements StoreTx {
+  readonly #control = new SqliteControlWrites(
+    (sql) => this.statement(sql),
+    (sql, params) => this.#run(sql, params),
+  );
+
   #run(sql: string, params: Row): void {
     try {
       this.statement(sql).run(params);
@@ -335,6 +418,38 @@ class SqliteWrites extends SqliteReads implements StoreTx {
         $note: checkpoint.note,
       },
     );
+  }
+
+  async putService(service: ServiceRecord): Promise<void> {
+    this.#control.putService(service);
+  }
+
+  async insertPolicyVersion(policy: Omit<PolicyVersion, 'version'>) {
+    return this.#control.insertPolicyVersion(policy);
+  }
+
+  async insertPolicyActivation(activation: Omit<PolicyActivation, 'seq'>) {
+    return this.#control.insertPolicyActivation(activation);
+  }
+
+  async nextChangeNumber() {
+    return this.#control.nextChangeNumber();
+  }
+
+  async insertChange(change: ChangeRequest): Promise<void> {
+    this.#control.insertChange(change);
+  }
+
+  async insertRiskRecord(record: RiskRecord): Promise<void> {
+    this.#control.insertRiskRecord(record);
+  }
+
+  async insertDeployment(deployment: Deployment): Promise<void> {
+    this.#control.insertDeployment(deployment);
+  }
+
+  async insertGateDecision(record: Omit<GateDecisionRecord, 'seq'>) {
+    return this.#control.insertGateDecision(record);
   }
 }
 

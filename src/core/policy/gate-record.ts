@@ -1,0 +1,20 @@
+import type { GateDecision } from './evaluate-gate.ts';
+
+/**
+ * A gate decision as recorded. A decision is recorded when it differs from the last one recorded
+ * for the same release and environment (a different hash), so the log shows every distinct
+ * answer the gate gave and when it first gave it, without one entry per poll.
+ */
+export interface GateDecisionRecord {
+  seq: number;
+  releaseId: string;
+  service: string;
+  environment: string;
+  decision: GateDecision['decision'];
+  decisionHash: string;
+  policySha256: string;
+  decidedAt: string;
+  /** Who asked for the decision. */
+  decidedBy: string;
+  body: GateDecision;
+}
