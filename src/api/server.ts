@@ -8,10 +8,12 @@ import type { Services } from '../service/services.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { internalProblem, toProblem } from './problem.ts';
 import { parseOrThrow, type Route, toFastifyPath } from './route.ts';
+import { changeRoutes } from './routes/changes.ts';
 import { evidenceRoutes } from './routes/evidence.ts';
 import { healthRoutes } from './routes/health.ts';
 import { importRoutes } from './routes/imports.ts';
 import { logRoutes } from './routes/log.ts';
+import { policyRoutes } from './routes/policies.ts';
 import { releaseRoutes } from './routes/releases.ts';
 
 export const ALL_ROUTES: readonly Route[] = [
@@ -20,6 +22,8 @@ export const ALL_ROUTES: readonly Route[] = [
   ...evidenceRoutes,
   ...logRoutes,
   ...importRoutes,
+  ...policyRoutes,
+  ...changeRoutes,
 ];
 
 export interface BuildServerOptions {

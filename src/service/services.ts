@@ -13,6 +13,12 @@ import type { ServiceDeps } from './deps.ts';
 import { listEvidence, openBlob } from './evidence-queries.ts';
 import { exportDossier } from './export/export-dossier.ts';
 import { importLegacyRelease } from './import-legacy-release.ts';
+import { createChange, getChange, listChanges } from './policy/changes.ts';
+import { listDeployments, recordDeployment } from './policy/deployments.ts';
+import { decideGate, gateHistory } from './policy/gate.ts';
+import { applyPolicy, showPolicy, validatePolicy } from './policy/policies.ts';
+import { assessRisk, chooseClass, editNarrative, riskHistory } from './policy/risk.ts';
+import { getService, putService } from './policy/service-records.ts';
 import { checkReady } from './ready.ts';
 import { getRelease, type ListReleasesOptions, listReleases } from './release-queries.ts';
 import { authenticate, ensureBootstrapToken } from './tokens.ts';
@@ -34,6 +40,40 @@ export function createServices(deps: ServiceDeps) {
         attachEvidence(deps, actor, request),
       list: (idOrTag: string) => listEvidence(deps, idOrTag),
       openBlob: (sha256: string) => openBlob(deps, sha256),
+    },
+    services: {
+      put: (actor: Actor, name: string, input: unknown) => putService(deps, actor, name, input),
+      get: (name: string) => getService(deps, name),
+      list: () => deps.store.listServices(),
+    },
+    policies: {
+      validate: (text: string) => validatePolicy(text),
+      apply: (actor: Actor, text: string, service?: string) =>
+        applyPolicy(deps, actor, text, service),
+      show: (service?: string) => showPolicy(deps, service),
+      versions: (limit: number) => deps.store.listPolicyVersions(limit),
+      activations: (limit: number) => deps.store.listPolicyActivations(limit),
+    },
+    changes: {
+      create: (actor: Actor, input: unknown) => createChange(deps, actor, input),
+      get: (id: string) => getChange(deps, id),
+      list: (options: Parameters<typeof listChanges>[1]) => listChanges(deps, options),
+      assessRisk: (actor: Actor, id: string, input: unknown) => assessRisk(deps, actor, id, input),
+      chooseRiskClass: (actor: Actor, id: string, input: unknown) =>
+        chooseClass(deps, actor, id, input),
+      editNarrative: (actor: Actor, id: string, input: unknown) =>
+        editNarrative(deps, actor, id, input),
+      riskHistory: (id: string) => riskHistory(deps, id),
+    },
+    deployments: {
+      record: (actor: Actor, idOrTag: string, input: unknown) =>
+        recordDeployment(deps, actor, idOrTag, input),
+      list: (idOrTag: string) => listDeployments(deps, idOrTag),
+    },
+    gates: {
+      decide: (actor: Actor, idOrTag: string, environment: string) =>
+        decideGate(deps, actor, idOrTag, environment),
+      history: (idOrTag: string) => gateHistory(deps, idOrTag),
     },
     dossier: {
       export: (actor: Actor, idOrTag: string) => exportDossier(deps, actor, idOrTag),

@@ -9,6 +9,14 @@ export const AUDIT_ACTIONS = [
   'log.key_rotated',
   'release.exported',
   'release.imported',
+  'service.updated',
+  'policy.activated',
+  'change.created',
+  'risk.assessed',
+  'risk.class_chosen',
+  'risk.narrative_edited',
+  'deployment.recorded',
+  'gate.decided',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

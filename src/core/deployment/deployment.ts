@@ -31,7 +31,10 @@ export const DeploymentInputSchema = z
     }),
     at: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time' }).optional(),
     source: z.string().trim().min(1).max(200).optional(),
-    url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000).optional(),
+    url: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+      .max(2000)
+      .optional(),
   })
   .strict();
 

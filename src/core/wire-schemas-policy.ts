@@ -1,0 +1,203 @@
+import { z } from 'zod';
+import { DEPLOYMENT_STATUSES } from './deployment/deployment.ts';
+import { EVIDENCE_KINDS } from './evidence-record.ts';
+import { OUTCOME_STATUSES } from './policy/evaluate-gate.ts';
+import { CHANGE_TYPES } from './policy/policy-schema.ts';
+import { ReleaseJson } from './wire-schemas.ts';
+
+/** The JSON shapes of services, policies, change requests, risk, deployments and gates. */
+export const ServiceRecordJson = z
+  .object({
+    name: z.string(),
+    criticality: z.number().int().min(1).max(5),
+    owners: z.array(z.string()),
+    description: z.string().nullable(),
+    updatedAt: z.string(),
+    updatedBy: z.string(),
+  })
+  .meta({ id: 'Service' });
+
+export const ServiceListJson = z
+  .object({ items: z.array(ServiceRecordJson) })
+  .meta({ id: 'ServiceList' });
+
+export const PolicyProblemJson = z
+  .object({
+    line: z.number().int(),
+    column: z.number().int(),
+    path: z.string(),
+    message: z.string(),
+  })
+  .meta({ id: 'PolicyProblem' });
+
+export const PolicyValidationJson = z
+  .object({
+    valid: z.boolean(),
+    sha256: z.string().nullable(),
+    name: z.string().nullable(),
+    problems: z.array(PolicyProblemJson),
+  })
+  .meta({ id: 'PolicyValidation' });
+
+export const ActivePolicyJson = z
+  .object({
+    scope: z.string().describe('`*` for all services, or a service name'),
+    version: z.number().int(),
+    sha256: z.string().describe('SHA-256 of the exact YAML text'),
+    name: z.string(),
+    activatedAt: z.string(),
+    activatedBy: z.string(),
+    text: z.string().describe('the policy YAML exactly as applied'),
+    changed: z.boolean().optional().describe('on apply: false when it was already active'),
+  })
+  .meta({ id: 'ActivePolicy' });
+
+export const PolicyVersionListJson = z
+  .object({
+    items: z.array(
+      z.object({
+        version: z.number().int(),
+        sha256: z.string(),
+        name: z.string(),
+        createdAt: z.string(),
+        createdBy: z.string(),
+      }),
+    ),
+    activations: z.array(
+      z.object({
+        seq: z.number().int(),
+        scope: z.string(),
+        policyVersion: z.number().int(),
+        policySha256: z.string(),
+        activatedAt: z.string(),
+        activatedBy: z.string(),
+      }),
+    ),
+  })
+  .meta({ id: 'PolicyVersionList' });
+
+export const ChangeJson = z
+  .object({
+    id: z.string().describe('CHG-n'),
+    service: z.string(),
+    title: z.string(),
+    type: z.enum(CHANGE_TYPES),
+    reason: z.string(),
+    requirements: z.array(z.string()),
+    author: z.string(),
+    createdAt: z.string(),
+    createdBy: z.string(),
+  })
+  .meta({ id: 'ChangeRequest' });
+
+export const ChangePageJson = z
+  .object({ items: z.array(ChangeJson), nextCursor: z.string().nullable() })
+  .meta({ id: 'ChangePage' });
+
+export const RiskRecordJson = z
+  .object({
+    changeId: z.string(),
+    version: z.number().int(),
+    event: z.enum(['assessed', 'class-chosen', 'narrative-edited']),
+    stated: z.object({
+      scope: z.number().int(),
+      customerImpact: z.number().int(),
+      rollbackComplexity: z.number().int(),
+    }),
+    assessment: z.object({
+      score: z.number(),
+      baselineClass: z.string(),
+      baselineReason: z.string(),
+      factors: z.record(z.string(), z.record(z.string(), z.unknown())),
+      classes: z.array(z.string()),
+    }),
+    chosenClass: z.string().nullable(),
+    justification: z.string().nullable(),
+    narrativeDraft: z.string(),
+    narrative: z.string(),
+    policySha256: z.string(),
+    recordedAt: z.string(),
+    recordedBy: z.string(),
+  })
+  .meta({ id: 'RiskRecord' });
+
+export const RiskHistoryJson = z
+  .object({ items: z.array(RiskRecordJson) })
+  .meta({ id: 'RiskHistory' });
+
+export const ChangeViewJson = z
+  .object({ change: ChangeJson, releases: z.array(ReleaseJson), risk: RiskRecordJson.nullable() })
+  .meta({ id: 'ChangeView' });
+
+export const DeploymentJson = z
+  .object({
+    id: z.string(),
+    releaseId: z.string(),
+    environment: z.string(),
+    status: z.enum(DEPLOYMENT_STATUSES),
+    at: z.string(),
+    source: z.string(),
+    url: z.string().nullable(),
+    recordedAt: z.string(),
+    recordedBy: z.string(),
+  })
+  .meta({ id: 'Deployment' });
+
+export const DeploymentListJson = z
+  .object({ items: z.array(DeploymentJson) })
+  .meta({ id: 'DeploymentList' });
+
+export const GateOutcomeJson = z
+  .object({
+    id: z.string().describe('rule id, evidence:<kind>, approval:<role>, promote-from:<env>, …'),
+    requirement: z.enum(['environment', 'risk', 'evidence', 'rule', 'approval', 'promotion']),
+    status: z.enum(OUTCOME_STATUSES),
+    reason: z.string(),
+    evidenceIds: z.array(z.string()),
+    approvalIds: z.array(z.string()).optional(),
+    exceptionId: z.string().optional(),
+  })
+  .meta({ id: 'GateOutcome' });
+
+export const GateDecisionJson = z
+  .object({
+    decision: z.enum(['allowed', 'blocked']),
+    releaseId: z.string(),
+    environment: z.string(),
+    policySha256: z.string(),
+    changeId: z.string().nullable(),
+    changeType: z.enum(CHANGE_TYPES).nullable(),
+    riskClass: z.string(),
+    riskClassSource: z.enum(['chosen', 'baseline', 'strictest']),
+    evidence: z.array(
+      z.object({ id: z.string(), kind: z.enum(EVIDENCE_KINDS), sha256: z.string() }),
+    ),
+    outcomes: z.array(GateOutcomeJson),
+    decisionHash: z.string().describe('SHA-256 of the canonical JSON of every other field'),
+  })
+  .meta({ id: 'GateDecision' });
+
+export const GateAnswerJson = z
+  .object({
+    decision: GateDecisionJson,
+    policyVersion: z.number().int(),
+    recordedAt: z.string().describe('when this exact decision was first recorded'),
+    changed: z.boolean().describe('true when this decision differs from the last one recorded'),
+  })
+  .meta({ id: 'GateAnswer' });
+
+export const GateHistoryJson = z
+  .object({
+    items: z.array(
+      z.object({
+        seq: z.number().int(),
+        environment: z.string(),
+        decision: z.enum(['allowed', 'blocked']),
+        decisionHash: z.string(),
+        policySha256: z.string(),
+        decidedAt: z.string(),
+        decidedBy: z.string(),
+      }),
+    ),
+  })
+  .meta({ id: 'GateHistory' });

@@ -1,0 +1,146 @@
+import type { Actor } from '../../core/actor.ts';
+import { toEnvironmentPassage } from '../../core/deployment/deployment.ts';
+import { DossierError } from '../../core/errors.ts';
+import { evaluateGate, type GateDecision } from '../../core/policy/evaluate-gate.ts';
+import type { GateDecisionRecord } from '../../core/policy/gate-record.ts';
+import type { ServiceDeps } from '../deps.ts';
+import { getRelease } from '../release-queries.ts';
+import { activePolicyFor } from './policies.ts';
+
+export interface GateAnswer {
+  decision: GateDecision;
+  policyVersion: number;
+  /** When this exact decision was first recorded (now, if it is new). */
+  recordedAt: string;
+  /** True when this decision differs from the last one recorded and was recorded just now. */
+  changed: boolean;
+}
+
+const ENVIRONMENT_PATTERN = /^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$/;
+
+/**
+ * Decides whether a release may enter an environment under its service's active policy, from
+ * the release, its change request and risk class, its evidence, and where it has been deployed.
+ * The decision is recorded (gate_decisions + the audit log, with its hash) whenever it differs
+ * from the last one recorded for the release and environment, so an auditor can see what the
+ * gate said and since when, while a pipeline polling the gate does not grow the log.
+ */
+export async function decideGate(
+  deps: ServiceDeps,
+  actor: Actor,
+  idOrTag: string,
+  environment: string,
+): Promise<GateAnswer> {
+  if (!ENVIRONMENT_PATTERN.test(environment)) {
+    throw new DossierError('INVALID_INPUT', `"${environment}" is not an environment name`, {
+      issues: [{ path: 'env', message: 'must be an environment name like production' }],
+    });
+  }
+  const release = await getRelease(deps, idOrTag);
+  const { active, policy } = await activePolicyFor(deps, release.service);
+  const [change, risk, evidence, deployments, last] = await Promise.all([
+    release.change ? deps.store.getChange(release.change) : undefined,
+    release.change ? deps.store.latestRiskRecord(release.change) : undefined,
+    deps.store.listEvidence(release.id),
+    deps.store.listDeployments(release.id),
+    deps.store.latestGateDecision(release.id, environment),
+  ]);
+  const now = deps.clock.now();
+  const decision = evaluateGate({
+    release: {
+      id: release.id,
+      service: release.service,
+      version: release.version,
+      author: change?.author ?? release.createdBy,
+      artifacts: release.artifacts,
+    },
+    change: change
+      ? {
+          id: change.id,
+          type: change.type,
+          risk: risk
+            ? { baselineClass: risk.assessment.baselineClass, chosenClass: risk.chosenClass }
+            : null,
+        }
+      : null,
+    evidence: evidence.map((record) => ({
+      id: record.id,
+      kind: record.kind,
+      sha256: record.sha256,
+      summary: record.summary,
+    })),
+    policy,
+    environment,
+    // Signatures and exceptions arrive with the people issue; the outcomes already have slots.
+    approvals: [],
+    exceptions: [],
+    environmentHistory: deployments.map(toEnvironmentPassage),
+    now,
+  });
+  if (last?.decisionHash === decision.decisionHash) {
+    return {
+      decision,
+      policyVersion: active.policy.version,
+      recordedAt: last.decidedAt,
+      changed: false,
+    };
+  }
+  const recorded = await recordDecision(deps, actor, release.service, decision, now, last);
+  return {
+    decision,
+    policyVersion: active.policy.version,
+    recordedAt: recorded.decidedAt,
+    changed: true,
+  };
+}
+
+async function recordDecision(
+  deps: ServiceDeps,
+  actor: Actor,
+  service: string,
+  decision: GateDecision,
+  now: Date,
+  last: GateDecisionRecord | undefined,
+): Promise<GateDecisionRecord> {
+  return deps.store.transaction(async (tx) => {
+    // Another request may have recorded the same decision since we read.
+    const latest = await tx.latestGateDecision(decision.releaseId, decision.environment);
+    if (latest && latest.seq !== last?.seq && latest.decisionHash === decision.decisionHash) {
+      return latest;
+    }
+    const record = await tx.insertGateDecision({
+      releaseId: decision.releaseId,
+      service,
+      environment: decision.environment,
+      decision: decision.decision,
+      decisionHash: decision.decisionHash,
+      policySha256: decision.policySha256,
+      decidedAt: now.toISOString(),
+      decidedBy: actor.id,
+      body: decision,
+    });
+    await tx.appendAudit({
+      time: record.decidedAt,
+      actor: actor.id,
+      action: 'gate.decided',
+      subject: `release:${decision.releaseId}`,
+      details: {
+        environment: decision.environment,
+        decision: decision.decision,
+        decisionHash: decision.decisionHash,
+        policySha256: decision.policySha256,
+        riskClass: decision.riskClass,
+        previousDecision: latest?.decision ?? null,
+        notPassed: decision.outcomes
+          .filter((outcome) => outcome.status !== 'passed')
+          .map((outcome) => `${outcome.id}: ${outcome.status}`),
+      },
+    });
+    return record;
+  });
+}
+
+export async function gateHistory(deps: Pick<ServiceDeps, 'store'>, idOrTag: string) {
+  const release = await getRelease(deps, idOrTag);
+  return deps.store.listGateDecisions(release.id);
+}
