@@ -8,6 +8,7 @@ import type {
   ReleaseJson,
   ReleasePageJson,
 } from '../core/wire-schemas.ts';
+import type { PolicyClient } from './policy-client.ts';
 
 export interface AttachFile {
   release: string;
@@ -27,7 +28,7 @@ export interface ListReleasesParams {
  * What the CLI asks of Dossier. Two implementations: over HTTP to a server, or in-process on a
  * data directory (`--local`). Both answer with the API's JSON shapes and fail with DossierErrors.
  */
-export interface DossierClient {
+export interface DossierClient extends PolicyClient {
   createRelease(
     input: Record<string, unknown>,
   ): Promise<{ release: ReleaseJson; created: boolean }>;

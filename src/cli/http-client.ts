@@ -18,6 +18,7 @@ import {
   RotatedKeyJson,
 } from '../core/wire-schemas.ts';
 import type { DossierClient } from './client.ts';
+import { httpPolicyClient } from './http-policy-client.ts';
 
 export interface HttpClientOptions {
   baseUrl: string;
@@ -75,6 +76,7 @@ export function httpClient(options: HttpClientOptions): DossierClient {
   };
 
   return {
+    ...httpPolicyClient(call),
     async createRelease(input) {
       const { status, data } = await call('POST', '/v1/releases', ReleaseJson, { json: input });
       return { release: data, created: status === 201 };

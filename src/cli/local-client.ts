@@ -4,11 +4,13 @@ import { presentCheckpoint } from '../api/routes/log.ts';
 import type { Actor } from '../core/actor.ts';
 import type { Services } from '../service/services.ts';
 import type { DossierClient } from './client.ts';
+import { localPolicyClient } from './local-policy-client.ts';
 
 /** Runs the same services the server runs, in this process, on a local data directory. */
 export function localClient(services: Services): DossierClient {
   const actor: Actor = { id: `local:${userInfo().username}`, roles: ['admin'] };
   return {
+    ...localPolicyClient(services, actor),
     async createRelease(input) {
       const { release, created } = await services.releases.create(actor, input);
       return { release: presentRelease(release), created };

@@ -4,12 +4,16 @@ import { DossierError } from '../core/errors.ts';
 import { CheckFailed } from './check-failed.ts';
 import { registerAdmin } from './commands/admin.ts';
 import { registerAttest } from './commands/attest.ts';
+import { registerChange } from './commands/change.ts';
 import { registerDossier } from './commands/dossier.ts';
+import { registerGate } from './commands/gate.ts';
 import { registerImport } from './commands/import.ts';
 import { registerInspect } from './commands/inspect.ts';
 import { registerLog } from './commands/log.ts';
+import { registerPolicy } from './commands/policy.ts';
 import { registerRelease } from './commands/release.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerService } from './commands/service.ts';
 import { EXIT, type ExitCode, exitCodeOf } from './exit-codes.ts';
 import { type Output, stdio } from './output.ts';
 
@@ -38,6 +42,10 @@ export function buildProgram(io: Output): Command {
   registerServe(program, io, VERSION);
   registerRelease(program, io);
   registerAttest(program, io);
+  registerPolicy(program, io);
+  registerService(program, io);
+  registerChange(program, io);
+  registerGate(program, io);
   registerLog(program, io);
   registerDossier(program, io);
   registerInspect(program, io);

@@ -94,6 +94,12 @@ export const ChangePageJson = z
   .object({ items: z.array(ChangeJson), nextCursor: z.string().nullable() })
   .meta({ id: 'ChangePage' });
 
+const ScoredFactorJson = z.object({
+  level: z.number().int(),
+  weight: z.number(),
+  points: z.number(),
+});
+
 export const RiskRecordJson = z
   .object({
     changeId: z.string(),
@@ -108,7 +114,23 @@ export const RiskRecordJson = z
       score: z.number(),
       baselineClass: z.string(),
       baselineReason: z.string(),
-      factors: z.record(z.string(), z.record(z.string(), z.unknown())),
+      factors: z.object({
+        scope: ScoredFactorJson,
+        criticality: ScoredFactorJson,
+        customerImpact: ScoredFactorJson,
+        rollbackComplexity: ScoredFactorJson,
+        defectHistory: ScoredFactorJson.extend({
+          basis: z.object({
+            deployments: z.number().int(),
+            failedOrRolledBack: z.number().int(),
+            changeFailureRate: z.number().nullable(),
+            releases: z.number().int(),
+            gateFailures: z.number().int(),
+            gateFailureRate: z.number().nullable(),
+          }),
+          explanation: z.string(),
+        }),
+      }),
       classes: z.array(z.string()),
     }),
     chosenClass: z.string().nullable(),

@@ -75,10 +75,7 @@ const fixtureSchema = z.strictObject({
   }),
 });
 
-const fixtureFileSchema = z.union([
-  z.strictObject({ fixtures: z.array(fixtureSchema).min(1) }),
-  fixtureSchema.transform((fixture) => ({ fixtures: [fixture] })),
-]);
+const fixtureListSchema = z.strictObject({ fixtures: z.array(fixtureSchema).min(1) });
 
 export type PolicyFixture = z.output<typeof fixtureSchema>;
 
@@ -94,7 +91,11 @@ export function parsePolicyFixtures(text: string): ParseFixturesResult {
   } catch (error) {
     return { problems: [`not YAML or JSON: ${(error as Error).message.split('\n')[0]}`] };
   }
-  const parsed = fixtureFileSchema.safeParse(data);
+  // A file holds one fixture or a `fixtures:` list; each shape reports its own field paths.
+  const isList = typeof data === 'object' && data !== null && Object.hasOwn(data, 'fixtures');
+  const parsed = isList
+    ? fixtureListSchema.safeParse(data)
+    : fixtureSchema.transform((fixture) => ({ fixtures: [fixture] })).safeParse(data);
   if (!parsed.success) {
     return {
       problems: parsed.error.issues.map(

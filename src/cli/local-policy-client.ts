@@ -1,0 +1,30 @@
+import { presentRelease } from '../api/present.ts';
+import { presentActivePolicy } from '../api/present-policy.ts';
+import type { Actor } from '../core/actor.ts';
+import type { Services } from '../service/services.ts';
+import type { PolicyClient } from './policy-client.ts';
+
+/** The same policy use cases, in this process (`--local`). */
+export function localPolicyClient(services: Services, actor: Actor): PolicyClient {
+  return {
+    validatePolicy: async (text) => services.policies.validate(text),
+    async applyPolicy(text, service) {
+      const applied = await services.policies.apply(actor, text, service);
+      return presentActivePolicy(applied, applied.changed);
+    },
+    showPolicy: async (service) => presentActivePolicy(await services.policies.show(service)),
+    putService: (name, input) => services.services.put(actor, name, input),
+    getService: (name) => services.services.get(name),
+    createChange: (input) => services.changes.create(actor, input),
+    async getChange(id) {
+      const view = await services.changes.get(id);
+      return { ...view, releases: view.releases.map(presentRelease) };
+    },
+    listChanges: (params) => services.changes.list(params),
+    assessRisk: (id, input) => services.changes.assessRisk(actor, id, input),
+    chooseRiskClass: (id, input) => services.changes.chooseRiskClass(actor, id, input),
+    editRiskNarrative: (id, narrative) => services.changes.editNarrative(actor, id, { narrative }),
+    recordDeployment: (idOrTag, input) => services.deployments.record(actor, idOrTag, input),
+    decideGate: (idOrTag, environment) => services.gates.decide(actor, idOrTag, environment),
+  };
+}

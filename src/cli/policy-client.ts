@@ -1,0 +1,40 @@
+import type { z } from 'zod';
+import type {
+  ActivePolicyJson,
+  ChangeJson,
+  ChangePageJson,
+  ChangeViewJson,
+  DeploymentJson,
+  GateAnswerJson,
+  PolicyValidationJson,
+  RiskRecordJson,
+  ServiceRecordJson,
+} from '../core/wire-schemas-policy.ts';
+
+type Json<T extends z.ZodType> = z.output<T>;
+
+/** What the CLI asks about policies, services, change requests, risk, deployments and gates. */
+export interface PolicyClient {
+  validatePolicy(text: string): Promise<Json<typeof PolicyValidationJson>>;
+  applyPolicy(text: string, service?: string): Promise<Json<typeof ActivePolicyJson>>;
+  showPolicy(service?: string): Promise<Json<typeof ActivePolicyJson>>;
+  putService(name: string, input: Record<string, unknown>): Promise<Json<typeof ServiceRecordJson>>;
+  getService(name: string): Promise<Json<typeof ServiceRecordJson>>;
+  createChange(
+    input: Record<string, unknown>,
+  ): Promise<{ change: Json<typeof ChangeJson>; created: boolean }>;
+  getChange(id: string): Promise<Json<typeof ChangeViewJson>>;
+  listChanges(params: {
+    limit?: number | undefined;
+    cursor?: string | undefined;
+    service?: string | undefined;
+  }): Promise<Json<typeof ChangePageJson>>;
+  assessRisk(id: string, input: Record<string, unknown>): Promise<Json<typeof RiskRecordJson>>;
+  chooseRiskClass(id: string, input: Record<string, unknown>): Promise<Json<typeof RiskRecordJson>>;
+  editRiskNarrative(id: string, narrative: string): Promise<Json<typeof RiskRecordJson>>;
+  recordDeployment(
+    idOrTag: string,
+    input: Record<string, unknown>,
+  ): Promise<Json<typeof DeploymentJson>>;
+  decideGate(idOrTag: string, environment: string): Promise<Json<typeof GateAnswerJson>>;
+}
