@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Benchmark, ResultRow } from './benchmark.ts';
 import { dossierBenchmark } from './dossier.ts';
+import { gateBenchmark } from './gate.ts';
 import { junitBenchmark } from './junit.ts';
 import { loadBenchmark } from './load.ts';
 import { logBenchmark } from './log.ts';
@@ -26,6 +27,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   sbomBenchmark,
   dossierBenchmark,
   logBenchmark,
+  gateBenchmark,
   loadBenchmark,
 ];
 

@@ -1,6 +1,6 @@
 import type { ChangeRequest } from '../core/change/change-request.ts';
 import type { Deployment, DeploymentStatus } from '../core/deployment/deployment.ts';
-import type { GateDecisionRecord } from '../core/policy/gate-record.ts';
+import type { GateDecisionHead, GateDecisionRecord } from '../core/policy/gate-record.ts';
 import type { ChangeType } from '../core/policy/policy-schema.ts';
 import type { PolicyActivation, PolicyVersion } from '../core/policy/policy-version.ts';
 import type { RiskRecord } from '../core/risk/risk-record.ts';
@@ -88,6 +88,15 @@ export function toDeployment(row: Row): Deployment {
     url: text(row.url),
     recordedAt: String(row.recorded_at),
     recordedBy: String(row.recorded_by),
+  };
+}
+
+export function toGateDecisionHead(row: Row): GateDecisionHead {
+  return {
+    seq: Number(row.seq),
+    decision: String(row.decision) as GateDecisionHead['decision'],
+    decisionHash: String(row.decision_hash),
+    decidedAt: String(row.decided_at),
   };
 }
 

@@ -146,6 +146,7 @@ export function runControlConformance({ name, open }: StoreConformanceOptions): 
       const own = (await store.transaction((tx) => tx.insertPolicyVersion(policyText('own'))))
         .policy;
       assert.equal(await store.getActivePolicy('lab-portal'), undefined);
+      assert.equal(await store.getActivationFor('lab-portal'), undefined);
       const activate = (scope: string, version: number, at: string) =>
         store.transaction((tx) =>
           tx.insertPolicyActivation({
@@ -164,6 +165,9 @@ export function runControlConformance({ name, open }: StoreConformanceOptions): 
       assert.equal(active?.activation.seq, mine.seq);
       assert.equal(active?.activation.policySha256, own.sha256);
       assert.equal((await store.getActivePolicy('other'))?.policy.sha256, general.sha256);
+      assert.equal((await store.getActivationFor('lab-portal'))?.policySha256, own.sha256);
+      assert.equal((await store.getActivationFor('lab-portal'))?.seq, mine.seq);
+      assert.equal((await store.getActivationFor('other'))?.policySha256, general.sha256);
       assert.equal((await store.getActivationForScope('*'))?.policy.sha256, general.sha256);
       const [latest] = await store.listPolicyActivations(1);
       assert.equal(latest?.scope, 'lab-portal');
@@ -286,6 +290,13 @@ export function runControlConformance({ name, open }: StoreConformanceOptions): 
       );
       assert.ok(allowed.seq > blocked.seq);
       assert.deepEqual(await store.latestGateDecision(release.id, 'production'), allowed);
+      assert.deepEqual(await store.latestGateDecisionHead(release.id, 'production'), {
+        seq: allowed.seq,
+        decision: 'allowed',
+        decisionHash: allowed.decisionHash,
+        decidedAt: allowed.decidedAt,
+      });
+      assert.equal(await store.latestGateDecisionHead(release.id, 'verification'), undefined);
       assert.equal((await store.latestGateDecision(release.id, 'staging'))?.decision, 'blocked');
       assert.equal(await store.latestGateDecision(release.id, 'verification'), undefined);
       assert.deepEqual(

@@ -6,7 +6,7 @@ import type { ChangeRequest } from '../core/change/change-request.ts';
 import type { Deployment } from '../core/deployment/deployment.ts';
 import type { Evidence, EvidenceKind } from '../core/evidence-record.ts';
 import type { Page } from '../core/page.ts';
-import type { GateDecisionRecord } from '../core/policy/gate-record.ts';
+import type { GateDecisionHead, GateDecisionRecord } from '../core/policy/gate-record.ts';
 import type {
   ActivePolicy,
   PolicyActivation,
@@ -90,6 +90,11 @@ export interface StoreReader {
   listPolicyVersions(limit: number): Promise<PolicyVersion[]>;
   /** The service's own activation if it has one, else the all-services one, else undefined. */
   getActivePolicy(service: string): Promise<ActivePolicy | undefined>;
+  /**
+   * Which activation applies to the service (its own, else the default), without the policy text:
+   * the gate's hot path, which keeps parsed policies by hash.
+   */
+  getActivationFor(service: string): Promise<PolicyActivation | undefined>;
   /** The activation for exactly this scope (`*` or a service), if any. */
   getActivationForScope(scope: string): Promise<ActivePolicy | undefined>;
   /** Newest first. */
@@ -110,6 +115,11 @@ export interface StoreReader {
     releaseId: string,
     environment: string,
   ): Promise<GateDecisionRecord | undefined>;
+  /** The latest decision's hash and time, without its body: what the gate compares against. */
+  latestGateDecisionHead(
+    releaseId: string,
+    environment: string,
+  ): Promise<GateDecisionHead | undefined>;
   /** Oldest first. */
   listGateDecisions(releaseId: string): Promise<GateDecisionRecord[]>;
 }

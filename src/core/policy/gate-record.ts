@@ -5,6 +5,12 @@ import type { GateDecision } from './evaluate-gate.ts';
  * for the same release and environment (a different hash), so the log shows every distinct
  * answer the gate gave and when it first gave it, without one entry per poll.
  */
+/** A recorded decision without its body. */
+export type GateDecisionHead = Pick<
+  GateDecisionRecord,
+  'seq' | 'decision' | 'decisionHash' | 'decidedAt'
+>;
+
 export interface GateDecisionRecord {
   seq: number;
   releaseId: string;

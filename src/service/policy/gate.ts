@@ -2,10 +2,10 @@ import type { Actor } from '../../core/actor.ts';
 import { toEnvironmentPassage } from '../../core/deployment/deployment.ts';
 import { DossierError } from '../../core/errors.ts';
 import { evaluateGate, type GateDecision } from '../../core/policy/evaluate-gate.ts';
-import type { GateDecisionRecord } from '../../core/policy/gate-record.ts';
+import type { GateDecisionHead } from '../../core/policy/gate-record.ts';
 import type { ServiceDeps } from '../deps.ts';
 import { getRelease } from '../release-queries.ts';
-import { activePolicyFor } from './policies.ts';
+import { gatePolicyFor } from './policies.ts';
 
 export interface GateAnswer {
   decision: GateDecision;
@@ -37,13 +37,13 @@ export async function decideGate(
     });
   }
   const release = await getRelease(deps, idOrTag);
-  const { active, policy } = await activePolicyFor(deps, release.service);
+  const { activation, policy } = await gatePolicyFor(deps, release.service);
   const [change, risk, evidence, deployments, last] = await Promise.all([
     release.change ? deps.store.getChange(release.change) : undefined,
     release.change ? deps.store.latestRiskRecord(release.change) : undefined,
     deps.store.listEvidence(release.id),
     deps.store.listDeployments(release.id),
-    deps.store.latestGateDecision(release.id, environment),
+    deps.store.latestGateDecisionHead(release.id, environment),
   ]);
   const now = deps.clock.now();
   const decision = evaluateGate({
@@ -80,7 +80,7 @@ export async function decideGate(
   if (last?.decisionHash === decision.decisionHash) {
     return {
       decision,
-      policyVersion: active.policy.version,
+      policyVersion: activation.policyVersion,
       recordedAt: last.decidedAt,
       changed: false,
     };
@@ -88,7 +88,7 @@ export async function decideGate(
   const recorded = await recordDecision(deps, actor, release.service, decision, now, last);
   return {
     decision,
-    policyVersion: active.policy.version,
+    policyVersion: activation.policyVersion,
     recordedAt: recorded.decidedAt,
     changed: true,
   };
@@ -100,11 +100,11 @@ async function recordDecision(
   service: string,
   decision: GateDecision,
   now: Date,
-  last: GateDecisionRecord | undefined,
-): Promise<GateDecisionRecord> {
+  last: GateDecisionHead | undefined,
+): Promise<GateDecisionHead> {
   return deps.store.transaction(async (tx) => {
     // Another request may have recorded the same decision since we read.
-    const latest = await tx.latestGateDecision(decision.releaseId, decision.environment);
+    const latest = await tx.latestGateDecisionHead(decision.releaseId, decision.environment);
     if (latest && latest.seq !== last?.seq && latest.decisionHash === decision.decisionHash) {
       return latest;
     }

@@ -10,6 +10,11 @@ import type { PolicyVersion } from '../../core/policy/policy-version.ts';
 const CACHE_LIMIT = 64;
 const parsed = new Map<string, Policy>();
 
+/** The parsed policy with this hash, if this process has parsed it before. */
+export function cachedPolicy(sha256: string): Policy | undefined {
+  return parsed.get(sha256);
+}
+
 export function parseStoredPolicy(stored: PolicyVersion): Policy {
   const known = parsed.get(stored.sha256);
   if (known) return known;

@@ -2,10 +2,14 @@ import type { Actor } from '../../core/actor.ts';
 import { DossierError } from '../../core/errors.ts';
 import type { Policy, PolicyProblem } from '../../core/policy/policy-schema.ts';
 import { parsePolicy } from '../../core/policy/policy-schema.ts';
-import { type ActivePolicy, ALL_SERVICES_SCOPE } from '../../core/policy/policy-version.ts';
+import {
+  type ActivePolicy,
+  ALL_SERVICES_SCOPE,
+  type PolicyActivation,
+} from '../../core/policy/policy-version.ts';
 import { SERVICE_NAME_PATTERN } from '../../core/service-record.ts';
 import type { ServiceDeps } from '../deps.ts';
-import { parseStoredPolicy, parseSubmittedPolicy } from './parsed-policies.ts';
+import { cachedPolicy, parseStoredPolicy, parseSubmittedPolicy } from './parsed-policies.ts';
 
 export interface ValidatedPolicy {
   valid: boolean;
@@ -91,6 +95,23 @@ export async function showPolicy(
       : await deps.store.getActivePolicy(scope);
   if (!active) throw noActivePolicy(service);
   return active;
+}
+
+/**
+ * The activation and parsed policy a service's gate uses. Reads only the activation (not the
+ * text) unless this process has not parsed that policy yet.
+ */
+export async function gatePolicyFor(
+  deps: Pick<ServiceDeps, 'store'>,
+  service: string,
+): Promise<{ activation: PolicyActivation; policy: Policy }> {
+  const activation = await deps.store.getActivationFor(service);
+  if (!activation) throw noActivePolicy(service);
+  const known = cachedPolicy(activation.policySha256);
+  if (known) return { activation, policy: known };
+  const stored = await deps.store.getPolicyBySha256(activation.policySha256);
+  if (!stored) throw new Error(`policy ${activation.policySha256} is activated but not stored`);
+  return { activation, policy: parseStoredPolicy(stored) };
 }
 
 /** The active policy for a service, parsed; throws NO_ACTIVE_POLICY when there is none. */

@@ -1,7 +1,7 @@
 import type { ChangeRequest } from '../../core/change/change-request.ts';
 import type { Deployment } from '../../core/deployment/deployment.ts';
 import type { Page } from '../../core/page.ts';
-import type { GateDecisionRecord } from '../../core/policy/gate-record.ts';
+import type { GateDecisionHead, GateDecisionRecord } from '../../core/policy/gate-record.ts';
 import {
   type ActivePolicy,
   ALL_SERVICES_SCOPE,
@@ -13,6 +13,7 @@ import type { ServiceRecord } from '../../core/service-record.ts';
 import {
   toChange,
   toDeployment,
+  toGateDecisionHead,
   toGateDecisionRecord,
   toPolicyActivation,
   toPolicyVersion,
@@ -106,6 +107,17 @@ export class PostgresControlReads {
     return row ? { activation: toPolicyActivation(row), policy: toPolicyVersion(row) } : undefined;
   }
 
+  async getActivationFor(service: string): Promise<PolicyActivation | undefined> {
+    const [row] = await this.run(
+      `SELECT a.*, p.sha256 FROM ${this.t.policyActivations} a
+       JOIN ${this.t.policies} p ON p.version = a.policy_version
+       WHERE a.scope IN ($1, '${ALL_SERVICES_SCOPE}')
+       ORDER BY a.scope = $1 DESC, a.seq DESC LIMIT 1`,
+      [service],
+    );
+    return row ? toPolicyActivation(row) : undefined;
+  }
+
   async getActivePolicy(service: string): Promise<ActivePolicy | undefined> {
     return (
       (await this.getActivationForScope(service)) ??
@@ -193,6 +205,18 @@ export class PostgresControlReads {
       [releaseId, environment],
     );
     return row ? toGateDecisionRecord(row) : undefined;
+  }
+
+  async latestGateDecisionHead(
+    releaseId: string,
+    environment: string,
+  ): Promise<GateDecisionHead | undefined> {
+    const [row] = await this.run(
+      `SELECT seq, decision, decision_hash, decided_at FROM ${this.t.gateDecisions}
+       WHERE release_id = $1 AND environment = $2 ORDER BY seq DESC LIMIT 1`,
+      [releaseId, environment],
+    );
+    return row ? toGateDecisionHead(row) : undefined;
   }
 
   async listGateDecisions(releaseId: string): Promise<GateDecisionRecord[]> {

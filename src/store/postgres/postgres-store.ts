@@ -299,6 +299,14 @@ class PostgresReads implements StoreReader {
     return this.control.getActivePolicy(service);
   }
 
+  getActivationFor(service: string) {
+    return this.control.getActivationFor(service);
+  }
+
+  latestGateDecisionHead(releaseId: string, environment: string) {
+    return this.control.latestGateDecisionHead(releaseId, environment);
+  }
+
   getActivationForScope(scope: string) {
     return this.control.getActivationForScope(scope);
   }

@@ -2,7 +2,7 @@ import type { SQLInputValue, StatementSync } from 'node:sqlite';
 import type { ChangeRequest } from '../../core/change/change-request.ts';
 import type { Deployment } from '../../core/deployment/deployment.ts';
 import type { Page } from '../../core/page.ts';
-import type { GateDecisionRecord } from '../../core/policy/gate-record.ts';
+import type { GateDecisionHead, GateDecisionRecord } from '../../core/policy/gate-record.ts';
 import {
   type ActivePolicy,
   ALL_SERVICES_SCOPE,
@@ -14,6 +14,7 @@ import type { ServiceRecord } from '../../core/service-record.ts';
 import {
   toChange,
   toDeployment,
+  toGateDecisionHead,
   toGateDecisionRecord,
   toPolicyActivation,
   toPolicyVersion,
@@ -92,6 +93,16 @@ export class SqliteControlReads {
     return row ? { activation: toPolicyActivation(row), policy: toPolicyVersion(row) } : undefined;
   }
 
+  getActivationFor(service: string): PolicyActivation | undefined {
+    const row = this.#q(
+      `SELECT ${ACTIVATION_COLUMNS} FROM policy_activations a
+       JOIN policies p ON p.version = a.policy_version
+       WHERE a.scope IN (?, '${ALL_SERVICES_SCOPE}')
+       ORDER BY a.scope = ? DESC, a.seq DESC LIMIT 1`,
+    ).get(service, service);
+    return row ? toPolicyActivation(row) : undefined;
+  }
+
   getActivePolicy(service: string): ActivePolicy | undefined {
     return this.getActivationForScope(service) ?? this.getActivationForScope(ALL_SERVICES_SCOPE);
   }
@@ -159,6 +170,14 @@ export class SqliteControlReads {
        ORDER BY seq DESC LIMIT 1`,
     ).get(releaseId, environment);
     return row ? toGateDecisionRecord(row) : undefined;
+  }
+
+  latestGateDecisionHead(releaseId: string, environment: string): GateDecisionHead | undefined {
+    const row = this.#q(
+      `SELECT seq, decision, decision_hash, decided_at FROM gate_decisions
+       WHERE release_id = ? AND environment = ? ORDER BY seq DESC LIMIT 1`,
+    ).get(releaseId, environment);
+    return row ? toGateDecisionHead(row) : undefined;
   }
 
   listGateDecisions(releaseId: string): GateDecisionRecord[] {

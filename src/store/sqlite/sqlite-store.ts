@@ -244,6 +244,14 @@ class SqliteReads implements StoreReader {
     return this.#control.getActivePolicy(service);
   }
 
+  async getActivationFor(service: string) {
+    return this.#control.getActivationFor(service);
+  }
+
+  async latestGateDecisionHead(releaseId: string, environment: string) {
+    return this.#control.latestGateDecisionHead(releaseId, environment);
+  }
+
   async getActivationForScope(scope: string) {
     return this.#control.getActivationForScope(scope);
   }
