@@ -16,6 +16,7 @@ import { bytes, openTestServices, type TestServices } from '../support/services.
 import { type Entry, unzip, zipOf } from '../support/zip.ts';
 
 const admin: Actor = { id: 'token:qa-lead', roles: ['admin'] };
+const REGULATED = new URL('../../examples/policies/regulated.yaml', import.meta.url);
 describe('the release dossier', () => {
   let t: TestServices;
   let archive: Buffer;
@@ -39,6 +40,21 @@ describe('the release dossier', () => {
   before(async () => {
     t = await openTestServices();
     scratch = t.dataDir;
+    await t.services.policies.apply(admin, await readFile(REGULATED, 'utf8'));
+    await t.services.services.put(admin, 'payments-api', { criticality: 4 });
+    await t.services.changes.create(admin, {
+      id: 'CHG-1842',
+      service: 'payments-api',
+      title: 'Round reported amounts half-even',
+      type: 'code',
+      reason: 'Finance reconciliation found cent drift',
+      requirements: ['REQ-88'],
+    });
+    await t.services.changes.assessRisk(admin, 'CHG-1842', {
+      scope: 2,
+      customerImpact: 3,
+      rollbackComplexity: 2,
+    });
     const { release } = await t.services.releases.create(admin, {
       service: 'payments-api',
       version: '1.18.4',
@@ -61,6 +77,14 @@ describe('the release dossier', () => {
       name: 'plan.md',
       body: bytes('# Roll back\n'),
     });
+    await t.services.gates.decide(admin, release.id, 'verification');
+    await t.services.evidence.attach(admin, {
+      release: release.id,
+      kind: 'rollback-plan',
+      name: 'plan-v2.md',
+      body: bytes('# Roll back\nRe-deploy 1.18.3.\n'),
+    });
+    await t.services.gates.decide(admin, release.id, 'verification');
     archive = await buffer((await t.services.dossier.export(admin, release.tag)).stream);
     const second = await t.services.releases.create(admin, {
       service: 'ledger',
@@ -86,7 +110,7 @@ describe('the release dossier', () => {
         names.includes('report.html'),
     );
     assert.ok(names.includes('attestations/release.intoto.json'));
-    assert.equal(names.filter((name) => name.startsWith('evidence/')).length, 3);
+    assert.equal(names.filter((name) => name.startsWith('evidence/')).length, 4);
     const original = await readFile(corpusPath('junit', 'catch2-failure.xml'));
     const stored = (await unzip(archive)).find(([name]) =>
       name.endsWith('/catch2-failure.xml'),
@@ -103,6 +127,52 @@ describe('the release dossier', () => {
       (entry) => entry.action === 'release.exported',
     );
     assert.equal(exports.length, 2);
+  });
+
+  it('carries the change, its risk, the policy text and every gate decision, each attested', async () => {
+    const entries = await unzip(archive);
+    const manifest = JSON.parse(
+      entries.find(([name]) => name === 'manifest.json')?.[1].toString('utf8') ?? '{}',
+    );
+    assert.equal(manifest.change.id, 'CHG-1842');
+    assert.equal(manifest.riskAssessment.changeId, 'CHG-1842');
+    assert.equal(manifest.riskHistory.length, 1);
+    const policyText = await readFile(REGULATED, 'utf8');
+    assert.equal(manifest.policy.name, 'ivd-regulated');
+    const policyFile = entries.find(([name]) => name === manifest.policy.path)?.[1];
+    assert.equal(policyFile?.toString('utf8'), policyText);
+    assert.equal(manifest.gateDecisions.length, 2);
+    const [first, second] = manifest.gateDecisions;
+    assert.notEqual(first.decisionHash, second.decisionHash);
+    for (const record of manifest.gateDecisions) {
+      assert.ok(
+        entries.some(
+          ([name]) => name === `attestations/gate-${record.seq}-${record.environment}.intoto.json`,
+        ),
+      );
+    }
+    const report = entries.find(([name]) => name === 'report.html')?.[1].toString('utf8') ?? '';
+    assert.match(report, /CHG-1842/);
+    assert.match(report, /ivd-regulated/);
+    assert.match(report, /BLOCKED/);
+  });
+
+  it('names a gate attestation moved onto another decision of the same release', async () => {
+    const entries = await unzip(archive);
+    const gates = entries.filter(([name]) => name.startsWith('attestations/gate-'));
+    assert.equal(gates.length, 2);
+    const [a, b] = gates as [Entry, Entry];
+    const swapped = entries.map((entry): Entry => {
+      if (entry[0] === a[0]) return [a[0], b[1]];
+      if (entry[0] === b[0]) return [b[0], a[1]];
+      return entry;
+    });
+    const verdict = await verifyBytes(await zipOf(swapped));
+    assert.equal(verdict.verified, false);
+    assert.ok(
+      failures(verdict).includes(`${a[0]} | attestation subject`),
+      failures(verdict).join('; '),
+    );
   });
 
   it('writes a standalone report: no scripts and nothing loaded from anywhere', async () => {
@@ -127,7 +197,7 @@ describe('the release dossier', () => {
 
   it('names the file and the check when any single byte of any file changes', async () => {
     const entries = await unzip(archive);
-    assert.equal(entries.length, 7);
+    assert.equal(entries.length, 11);
     for (const [index, [name, data]] of entries.entries()) {
       for (const position of [0, Math.floor(data.length / 2), data.length - 1]) {
         const changed = Buffer.from(data);

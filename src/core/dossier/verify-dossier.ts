@@ -5,10 +5,13 @@ import { parseCheckpoint } from '../audit-log/checkpoint.ts';
 import { toHex } from '../audit-log/merkle-hash.ts';
 import { verifyInclusion } from '../audit-log/merkle-tree.ts';
 import { type VerifierKey, verifySignedNote } from '../audit-log/signed-note.ts';
+import { decisionHash, type GateDecision } from '../policy/evaluate-gate.ts';
 import { verifyDsse } from './dsse.ts';
 import {
   ATTESTATION_DIR,
   type DossierManifest,
+  gateAttestationPath,
+  gateStatement,
   LOG_PROOF_PATH,
   type LogProofFile,
   MANIFEST_FORMAT,
@@ -194,23 +197,70 @@ export function verifyDossier(
     }
   }
 
-  // 6. Attestations: signed by a pinned key, and about this release and this evidence.
+  // 6. Attestations: signed by a pinned key, and about this release and this evidence (the
+  // release statement) or about one of its recorded gate decisions (a gate statement).
   const expectedStatement = canonicalJson(releaseStatement(release, manifest.evidence ?? []));
+  const decisions = Array.isArray(manifest.gateDecisions) ? manifest.gateDecisions : [];
+  const gateStatements = new Map(
+    decisions.map((record) => [
+      gateAttestationPath(record),
+      canonicalJson(gateStatement(release, record)),
+    ]),
+  );
   for (const [path, bytes] of contents.texts) {
     if (!path.startsWith(ATTESTATION_DIR)) continue;
     const envelope = parseJson<unknown>(bytes, path, fail);
     if (envelope === undefined) continue;
     const check = verifyDsse(envelope, keys);
+    const expected = gateStatements.get(path) ?? expectedStatement;
     if (!check.ok) {
       fail('attestation signature', path, check.problem);
-    } else if (canonicalPayload(check.payload) !== expectedStatement) {
+    } else if (canonicalPayload(check.payload) !== expected) {
       fail(
         'attestation subject',
         path,
-        'the signed statement is not about this release and its evidence',
+        gateStatements.has(path)
+          ? 'the signed statement is not the gate decision the manifest records'
+          : 'the signed statement is not about this release and its evidence',
       );
     } else {
       pass('attestation signature', path);
+    }
+  }
+
+  // 7. Gate decisions: each hash recomputes from its content, the log recorded it, it is attested,
+  // and the policy it was made under is in the archive.
+  const loggedDecisions = new Set(
+    entries
+      .map((item) => item?.entry as AuditEntry | undefined)
+      .filter((entry) => entry?.action === 'gate.decided')
+      .map((entry) => String(entry?.details.decisionHash)),
+  );
+  const policies = new Map(
+    (Array.isArray(manifest.policies) ? manifest.policies : []).map((ref) => [ref.sha256, ref]),
+  );
+  for (const record of decisions) {
+    const target = `gate decision ${record.seq} (${record.environment})`;
+    const { decisionHash: stated, ...decided } = record.body ?? ({} as GateDecision);
+    if (stated !== record.decisionHash || decisionHash(decided) !== stated) {
+      fail('gate decision hash', target, 'its content does not hash to its recorded decision hash');
+    } else if (!loggedDecisions.has(stated)) {
+      fail('gate decision logged', target, 'no proven gate.decided audit entry carries its hash');
+    } else if (!contents.texts.has(gateAttestationPath(record))) {
+      fail('gate decision attested', target, `${gateAttestationPath(record)} is missing`);
+    } else if (!policies.has(record.policySha256)) {
+      fail('gate decision policy', target, `policy ${record.policySha256} is not in the archive`);
+    } else {
+      pass('gate decision', target);
+    }
+  }
+  for (const ref of policies.values()) {
+    if (listed.get(ref.path)?.sha256 !== ref.sha256) {
+      fail(
+        'policy digest',
+        ref.path,
+        `the manifest lists it with a digest other than ${ref.sha256}`,
+      );
     }
   }
 

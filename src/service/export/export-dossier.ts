@@ -12,15 +12,20 @@ import {
   ATTESTATION_DIR,
   type DossierManifest,
   evidencePath,
+  gateAttestationPath,
+  gateStatement,
   LOG_PROOF_PATH,
   type LogProofFile,
   MANIFEST_FORMAT,
   MANIFEST_PATH,
   type ManifestFile,
+  type PolicyRef,
+  policyPath,
   REPORT_PATH,
   releaseStatement,
 } from '../../core/dossier/manifest.ts';
 import { DossierError } from '../../core/errors.ts';
+import type { Release } from '../../core/release.ts';
 import { inclusionProof, latestCheckpoint } from '../audit-log.ts';
 import type { ServiceDeps } from '../deps.ts';
 import { getRelease } from '../release-queries.ts';
@@ -49,8 +54,18 @@ export async function exportDossier(
   const auditEntries = await deps.store.listAuditEntriesFor(`release:${release.id}`);
   const now = deps.clock.now().toISOString();
 
+  const control = await readReleaseControl(deps, release);
+
   const attestation = signStatement(deps, canonicalJson(releaseStatement(release, evidence)));
   const attestationPath = `${ATTESTATION_DIR}release.intoto.json`;
+  const gateAttestations = control.gateDecisions.map((record) => ({
+    path: gateAttestationPath(record),
+    bytes: signStatement(deps, canonicalJson(gateStatement(release, record))),
+  }));
+  const policyFiles = control.policies.map(({ ref, text }) => ({
+    path: ref.path,
+    bytes: Buffer.from(text, 'utf8'),
+  }));
   // The same bytes under the same name (attached as two kinds) are one file in the archive.
   const evidenceFiles = new Map(evidence.map((item) => [evidencePath(item), item]));
   const files: ManifestFile[] = [...evidenceFiles].map(([path, item]) => ({
@@ -59,6 +74,8 @@ export async function exportDossier(
     size: item.size,
   }));
   files.push(describe(attestationPath, attestation));
+  for (const file of [...gateAttestations, ...policyFiles])
+    files.push(describe(file.path, file.bytes));
 
   const manifest: DossierManifest = {
     format: MANIFEST_FORMAT,
@@ -67,10 +84,12 @@ export async function exportDossier(
     log: { origin: deps.signer.origin },
     release,
     evidence: evidence.map((item) => ({ ...item, path: evidencePath(item) })),
-    change: null,
-    riskAssessment: null,
-    policy: null,
-    gateDecisions: [],
+    change: control.change,
+    riskAssessment: control.riskHistory.at(-1) ?? null,
+    riskHistory: control.riskHistory,
+    policy: control.activePolicy,
+    policies: control.policies.map(({ ref }) => ref),
+    gateDecisions: control.gateDecisions,
     signatures: [],
     exceptions: [],
     auditEntries,
@@ -112,6 +131,9 @@ export async function exportDossier(
   zip.addBuffer(Buffer.from(`${JSON.stringify(logProof, null, 2)}\n`), LOG_PROOF_PATH, { mtime });
   zip.addBuffer(report, REPORT_PATH, { mtime });
   zip.addBuffer(attestation, attestationPath, { mtime });
+  for (const file of [...gateAttestations, ...policyFiles]) {
+    zip.addBuffer(file.bytes, file.path, { mtime });
+  }
   for (const [path, item] of evidenceFiles) {
     zip.addReadStreamLazy(path, { mtime, size: item.size }, (callback) => {
       deps.blobs.open(item.sha256).then(
@@ -135,6 +157,30 @@ export async function exportDossier(
     manifestSha256,
     stream: zip.outputStream as Readable,
   };
+}
+
+/** The change, its risk, the gate decisions and the policies they were made under. */
+async function readReleaseControl(deps: ServiceDeps, release: Release) {
+  const [change, riskHistory, gateDecisions, activation] = await Promise.all([
+    release.change ? deps.store.getChange(release.change) : undefined,
+    release.change ? deps.store.listRiskRecords(release.change) : [],
+    deps.store.listGateDecisions(release.id),
+    deps.store.getActivationFor(release.service),
+  ]);
+  const wanted = new Set(gateDecisions.map((record) => record.policySha256));
+  if (activation) wanted.add(activation.policySha256);
+  const policies: Array<{ ref: PolicyRef; text: string }> = [];
+  for (const sha256 of [...wanted].sort()) {
+    const stored = await deps.store.getPolicyBySha256(sha256);
+    if (!stored) continue;
+    policies.push({
+      ref: { version: stored.version, sha256, name: stored.name, path: policyPath(sha256) },
+      text: stored.text,
+    });
+  }
+  const activePolicy =
+    policies.find(({ ref }) => ref.sha256 === activation?.policySha256)?.ref ?? null;
+  return { change: change ?? null, riskHistory, gateDecisions, policies, activePolicy };
 }
 
 function signStatement(deps: Pick<ServiceDeps, 'signer'>, statement: string): Buffer {

@@ -56,8 +56,10 @@ export function renderReport(manifest: DossierManifest): string {
   <dt>Release id</dt><dd class="mono">${esc(release.id)}</dd>
 </dl>
 
-<h2>Gate decisions, approvals and exceptions</h2>
-<p>${manifest.gateDecisions.length} gate decisions, ${manifest.signatures.length} signatures and ${manifest.exceptions.length} exceptions are recorded for this release.</p>
+${changeSection(manifest)}
+${gateSection(manifest)}
+<h2>Approvals and exceptions</h2>
+<p>${manifest.signatures.length} signatures and ${manifest.exceptions.length} exceptions are recorded for this release.</p>
 
 <h2>Evidence (${manifest.evidence.length})</h2>
 ${
@@ -90,6 +92,83 @@ and not from this archive:</p>
 </body>
 </html>
 `;
+}
+
+function changeSection(manifest: DossierManifest): string {
+  const { change, riskAssessment: risk, policy } = manifest;
+  const policyLine = policy
+    ? `<p>Policy in force at export: <strong>${esc(policy.name)}</strong> version ${policy.version}, SHA-256 <span class="mono">${esc(policy.sha256)}</span> (text in <code>${esc(policy.path)}</code>).</p>`
+    : '<p>No policy was active for this service at export.</p>';
+  if (!change) {
+    return `<h2>Change request and risk</h2>
+<p>${manifest.release.change ? `Change request ${esc(manifest.release.change)} is not recorded in Dossier.` : 'The release names no change request.'} Without a risk assessment, gates hold the release to the policy's strictest tier.</p>
+${policyLine}`;
+  }
+  const factors = risk
+    ? Object.entries(risk.assessment.factors)
+        .map(
+          ([name, factor]) =>
+            `<tr><td>${esc(name)}</td><td class="num">${factor.level}</td><td class="num">${factor.weight}</td><td class="num">${factor.points}</td></tr>`,
+        )
+        .join('\n')
+    : '';
+  const riskBlock = risk
+    ? `<dl>
+  <dt>Score</dt><dd>${risk.assessment.score}</dd>
+  <dt>Baseline class</dt><dd>${esc(risk.assessment.baselineClass)} <span class="muted">(${esc(risk.assessment.baselineReason)})</span></dd>
+  <dt>Chosen class</dt><dd>${risk.chosenClass ? `${esc(risk.chosenClass)}${risk.justification ? ` — ${esc(risk.justification)}` : ''}` : 'none chosen: the baseline applies'}</dd>
+  <dt>Assessed</dt><dd>version ${risk.version}, ${esc(risk.recordedAt)} by ${esc(risk.recordedBy)}</dd>
+</dl>
+<table><thead><tr><th>Factor</th><th>Level</th><th>Weight</th><th>Points</th></tr></thead><tbody>
+${factors}
+</tbody></table>
+<p><strong>Narrative</strong></p>
+<p class="note">${esc(risk.narrative)}</p>`
+    : '<p>The change has no risk assessment.</p>';
+  return `<h2>Change request and risk</h2>
+<dl>
+  <dt>Change request</dt><dd>${esc(change.id)}: ${esc(change.title)}</dd>
+  <dt>Type</dt><dd>${esc(change.type)}</dd>
+  <dt>Reason</dt><dd>${esc(change.reason)}</dd>
+  <dt>Requirements</dt><dd>${change.requirements.map(esc).join(', ') || 'none linked'}</dd>
+  <dt>Author</dt><dd>${esc(change.author)}</dd>
+</dl>
+${riskBlock}
+${policyLine}`;
+}
+
+/** The latest decision per environment in full; earlier ones by hash and time. */
+function gateSection(manifest: DossierManifest): string {
+  if (manifest.gateDecisions.length === 0) {
+    return '<h2>Gate decisions</h2>\n<p>No gate decision was asked for this release.</p>';
+  }
+  const latest = new Map<string, (typeof manifest.gateDecisions)[number]>();
+  for (const record of manifest.gateDecisions) latest.set(record.environment, record);
+  const blocks = [...latest.values()].map((record) => {
+    const rows = record.body.outcomes
+      .map(
+        (outcome) =>
+          `<tr><td>${esc(outcome.id)}</td><td>${esc(outcome.status)}</td><td>${esc(outcome.reason)}${outcome.exceptionId ? ` (exception ${esc(outcome.exceptionId)})` : ''}</td><td class="mono small">${outcome.evidenceIds.map(esc).join('<br>')}</td></tr>`,
+      )
+      .join('\n');
+    return `<h3>${esc(record.environment)}: ${record.decision === 'allowed' ? 'ALLOWED' : 'BLOCKED'}</h3>
+<p class="muted">Decided ${esc(record.decidedAt)} for ${esc(record.decidedBy)}; risk class ${esc(record.body.riskClass)} (${esc(record.body.riskClassSource)}); policy <span class="mono">${esc(record.policySha256.slice(0, 16))}…</span>; decision hash <span class="mono">${esc(record.decisionHash)}</span>.</p>
+<table><thead><tr><th>Requirement</th><th>Outcome</th><th>Reason</th><th>Evidence looked at</th></tr></thead><tbody>
+${rows}
+</tbody></table>`;
+  });
+  const history = manifest.gateDecisions
+    .map(
+      (record) =>
+        `<tr><td class="num">${record.seq}</td><td>${esc(record.decidedAt)}</td><td>${esc(record.environment)}</td><td>${esc(record.decision)}</td><td class="mono small">${esc(record.decisionHash)}</td></tr>`,
+    )
+    .join('\n');
+  return `<h2>Gate decisions (${manifest.gateDecisions.length} recorded)</h2>
+${blocks.join('\n')}
+<p><strong>Every decision recorded</strong> (a new one is recorded whenever the answer changes)</p>
+<table><thead><tr><th>#</th><th>Time (UTC)</th><th>Environment</th><th>Decision</th><th>Hash</th></tr></thead><tbody>
+${history}
+</tbody></table>`;
 }
 
 function esc(value: string): string {
