@@ -86,6 +86,16 @@ export const policySchema = z
         oneRolePerSigner: z.boolean().default(true),
       })
       .default({ authorMayApprove: false, oneRolePerSigner: true }),
+    /** Who may approve an exception (waiver), and for how long one may run at most. */
+    exceptions: z
+      .strictObject({
+        approverRoles: z
+          .array(z.string().regex(ID_PATTERN, 'not a role name'))
+          .min(1, 'name at least one role')
+          .default(['qa']),
+        maxDays: z.number().int().min(1).max(366).default(90),
+      })
+      .default({ approverRoles: ['qa'], maxDays: 90 }),
     environments: z.record(
       z.string().regex(ID_PATTERN, 'not an environment name'),
       environmentSchema,
