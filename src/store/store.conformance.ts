@@ -7,6 +7,7 @@ import { canonicalJson } from '../core/audit-log/canonical-json.ts';
 import { hashChildren, hashLeafText } from '../core/audit-log/merkle-hash.ts';
 import { perfectSubtrees, rangeHash } from '../core/audit-log/merkle-tree.ts';
 import { runControlConformance } from './control.conformance.ts';
+import { runSignatureConformance } from './signature.conformance.ts';
 import { type Store, StoreConflictError } from './store.ts';
 
 export interface StoreUnderTest {
@@ -324,4 +325,5 @@ export function runStoreConformance({ name, open }: StoreConformanceOptions): vo
     });
   });
   runControlConformance({ name, open });
+  runSignatureConformance({ name, open });
 }

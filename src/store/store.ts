@@ -1,10 +1,12 @@
 import type { ApiToken } from '../core/api-token.ts';
+import type { ConditionFulfilment, SignatureRecord } from '../core/approval/signature.ts';
 import type { AuditEntry, AuditEntryInput } from '../core/audit-log/audit-entry.ts';
 import type { LogKeyRecord, SignedCheckpoint } from '../core/audit-log/checkpoint.ts';
 import type { SubtreeRef } from '../core/audit-log/merkle-tree.ts';
 import type { ChangeRequest } from '../core/change/change-request.ts';
 import type { Deployment } from '../core/deployment/deployment.ts';
 import type { Evidence, EvidenceKind } from '../core/evidence-record.ts';
+import type { ExceptionRecord } from '../core/exception/exception.ts';
 import type { Page } from '../core/page.ts';
 import type { GateDecisionHead, GateDecisionRecord } from '../core/policy/gate-record.ts';
 import type {
@@ -122,6 +124,16 @@ export interface StoreReader {
   ): Promise<GateDecisionHead | undefined>;
   /** Oldest first. */
   listGateDecisions(releaseId: string): Promise<GateDecisionRecord[]>;
+
+  /** A release's signatures (approvals and withdrawals), oldest first. */
+  listSignatures(releaseId: string): Promise<SignatureRecord[]>;
+  getSignature(id: string): Promise<SignatureRecord | undefined>;
+  listConditionFulfilments(releaseId: string): Promise<ConditionFulfilment[]>;
+  /** Exceptions whose scope names this release or its service, oldest first. */
+  listExceptionsFor(release: { id: string; service: string }): Promise<ExceptionRecord[]>;
+  getException(id: string): Promise<ExceptionRecord | undefined>;
+  /** Newest first. */
+  listExceptions(limit: number): Promise<ExceptionRecord[]>;
 }
 
 /** A signed checkpoint of the audit log as published. */
@@ -159,6 +171,23 @@ export interface StoreTx extends StoreReader {
   insertRiskRecord(record: RiskRecord): Promise<void>;
   insertDeployment(deployment: Deployment): Promise<void>;
   insertGateDecision(record: Omit<GateDecisionRecord, 'seq'>): Promise<GateDecisionRecord>;
+  /**
+   * Holds the release against concurrent signing until the transaction ends (PostgreSQL: a row
+   * lock; SQLite's single writer already serializes), so two signatures checked against the same
+   * state cannot both pass a rule that only one may.
+   */
+  lockRelease(releaseId: string): Promise<void>;
+  /** Appends a signature; a second withdrawal of the same approval is a conflict. */
+  insertSignature(signature: SignatureRecord): Promise<void>;
+  /** Records a met condition; a second one for the same signature is a conflict. */
+  insertConditionFulfilment(fulfilment: ConditionFulfilment): Promise<void>;
+  /** Stores an exception request (its `approval` must be null). */
+  insertException(exception: ExceptionRecord): Promise<void>;
+  /** Records the approval of an exception; a second approval is a conflict. */
+  insertExceptionApproval(
+    exceptionId: string,
+    approval: NonNullable<ExceptionRecord['approval']>,
+  ): Promise<void>;
 }
 
 export interface Store extends StoreReader {

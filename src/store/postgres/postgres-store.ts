@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { ApiToken, Role } from '../../core/api-token.ts';
+import type { ConditionFulfilment, SignatureRecord } from '../../core/approval/signature.ts';
 import {
   type AuditEntry,
   type AuditEntryInput,
@@ -13,6 +14,7 @@ import type { SubtreeRef } from '../../core/audit-log/merkle-tree.ts';
 import type { ChangeRequest } from '../../core/change/change-request.ts';
 import type { Deployment } from '../../core/deployment/deployment.ts';
 import type { Evidence, EvidenceKind } from '../../core/evidence-record.ts';
+import type { ExceptionRecord } from '../../core/exception/exception.ts';
 import type { Page } from '../../core/page.ts';
 import type { GateDecisionRecord } from '../../core/policy/gate-record.ts';
 import type { PolicyActivation, PolicyVersion } from '../../core/policy/policy-version.ts';
@@ -34,6 +36,7 @@ import { applyPostgresMigrations } from './apply-migrations.ts';
 import { controlTablesIn, PostgresControlWrites } from './control-tables.ts';
 import { POSTGRES_MIGRATIONS } from './migrations.ts';
 import { ADVISORY_LOCK, checkSchemaName, DEFAULT_SCHEMA, quotedSchema } from './schema-name.ts';
+import { PostgresSignatureTables, signatureTablesIn } from './signature-tables.ts';
 
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:5432/database` */
@@ -93,6 +96,7 @@ function tablesIn(schema: string) {
     checkpoints: `${s}.checkpoints`,
     logKeys: `${s}.log_keys`,
     control: controlTablesIn(s),
+    signatures: signatureTablesIn(s),
   };
 }
 type Tables = ReturnType<typeof tablesIn>;
@@ -103,11 +107,38 @@ class PostgresReads implements StoreReader {
   protected readonly t: Tables;
   /** The release-control tables; only `PostgresWrites` exposes their writes. */
   protected readonly control: PostgresControlWrites;
+  /** Signatures and exceptions; only `PostgresWrites` exposes their writes. */
+  protected readonly signing: PostgresSignatureTables;
 
   constructor(run: Run, tables: Tables) {
     this.run = run;
     this.t = tables;
     this.control = new PostgresControlWrites(run, tables.control);
+    this.signing = new PostgresSignatureTables(run, tables.signatures);
+  }
+
+  listSignatures(releaseId: string) {
+    return this.signing.listSignatures(releaseId);
+  }
+
+  getSignature(id: string) {
+    return this.signing.getSignature(id);
+  }
+
+  listConditionFulfilments(releaseId: string) {
+    return this.signing.listConditionFulfilments(releaseId);
+  }
+
+  listExceptionsFor(release: { id: string; service: string }) {
+    return this.signing.listExceptionsFor(release);
+  }
+
+  getException(id: string) {
+    return this.signing.getException(id);
+  }
+
+  listExceptions(limit: number) {
+    return this.signing.listExceptions(limit);
   }
 
   async getReleaseById(id: string): Promise<Release | undefined> {
@@ -487,6 +518,26 @@ class PostgresWrites extends PostgresReads implements StoreTx {
 
   putService(service: ServiceRecord) {
     return this.control.putService(service);
+  }
+
+  lockRelease(releaseId: string) {
+    return this.signing.lockRelease(releaseId);
+  }
+
+  insertSignature(signature: SignatureRecord) {
+    return this.signing.insertSignature(signature);
+  }
+
+  insertConditionFulfilment(fulfilment: ConditionFulfilment) {
+    return this.signing.insertConditionFulfilment(fulfilment);
+  }
+
+  insertException(exception: ExceptionRecord) {
+    return this.signing.insertException(exception);
+  }
+
+  insertExceptionApproval(exceptionId: string, approval: NonNullable<ExceptionRecord['approval']>) {
+    return this.signing.insertExceptionApproval(exceptionId, approval);
   }
 
   insertPolicyVersion(policy: Omit<PolicyVersion, 'version'>) {

@@ -238,4 +238,70 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'gate decisions are immutable'); END;
     `,
   },
+  {
+    version: 10,
+    name: 'signatures, condition fulfilments and exceptions',
+    sql: `
+      -- Electronic signatures: never edited or deleted; a withdrawal is another row.
+      CREATE TABLE signatures (
+        seq          INTEGER PRIMARY KEY,
+        id           TEXT NOT NULL UNIQUE,
+        release_id   TEXT NOT NULL REFERENCES releases (id),
+        kind         TEXT NOT NULL,
+        role         TEXT NOT NULL,
+        signer       TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        withdraws    TEXT,
+        record       TEXT NOT NULL,
+        signed_at    TEXT NOT NULL
+      );
+      CREATE INDEX signatures_by_release ON signatures (release_id, seq);
+      -- One withdrawal per approval.
+      CREATE UNIQUE INDEX signatures_one_withdrawal ON signatures (withdraws)
+        WHERE withdraws IS NOT NULL;
+      CREATE TRIGGER signatures_no_update BEFORE UPDATE ON signatures
+        BEGIN SELECT RAISE(ABORT, 'signatures are never edited'); END;
+      CREATE TRIGGER signatures_no_delete BEFORE DELETE ON signatures
+        BEGIN SELECT RAISE(ABORT, 'signatures are never deleted'); END;
+
+      CREATE TABLE condition_fulfilments (
+        signature_id TEXT PRIMARY KEY REFERENCES signatures (id),
+        evidence_id  TEXT NOT NULL,
+        met_at       TEXT NOT NULL,
+        met_by       TEXT NOT NULL
+      );
+      CREATE TRIGGER condition_fulfilments_no_update BEFORE UPDATE ON condition_fulfilments
+        BEGIN SELECT RAISE(ABORT, 'condition fulfilments are write-once'); END;
+      CREATE TRIGGER condition_fulfilments_no_delete BEFORE DELETE ON condition_fulfilments
+        BEGIN SELECT RAISE(ABORT, 'condition fulfilments are write-once'); END;
+
+      CREATE TABLE exceptions (
+        seq        INTEGER PRIMARY KEY,
+        id         TEXT NOT NULL UNIQUE,
+        release_id TEXT,
+        service    TEXT,
+        rule_id    TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        record     TEXT NOT NULL
+      );
+      CREATE INDEX exceptions_by_release ON exceptions (release_id);
+      CREATE INDEX exceptions_by_service ON exceptions (service);
+      CREATE TRIGGER exceptions_no_update BEFORE UPDATE ON exceptions
+        BEGIN SELECT RAISE(ABORT, 'exception requests are never edited'); END;
+      CREATE TRIGGER exceptions_no_delete BEFORE DELETE ON exceptions
+        BEGIN SELECT RAISE(ABORT, 'exception requests are never deleted'); END;
+
+      -- An approval is its own row, so the request stays as it was asked for.
+      CREATE TABLE exception_approvals (
+        exception_id TEXT PRIMARY KEY REFERENCES exceptions (id),
+        approved_by  TEXT NOT NULL,
+        role         TEXT NOT NULL,
+        approved_at  TEXT NOT NULL
+      );
+      CREATE TRIGGER exception_approvals_no_update BEFORE UPDATE ON exception_approvals
+        BEGIN SELECT RAISE(ABORT, 'exception approvals are write-once'); END;
+      CREATE TRIGGER exception_approvals_no_delete BEFORE DELETE ON exception_approvals
+        BEGIN SELECT RAISE(ABORT, 'exception approvals are write-once'); END;
+    `,
+  },
 ];

@@ -5,6 +5,7 @@ import {
   type StatementSync,
 } from 'node:sqlite';
 import type { ApiToken, Role } from '../../core/api-token.ts';
+import type { ConditionFulfilment, SignatureRecord } from '../../core/approval/signature.ts';
 import {
   type AuditEntry,
   type AuditEntryInput,
@@ -18,6 +19,7 @@ import type { SubtreeRef } from '../../core/audit-log/merkle-tree.ts';
 import type { ChangeRequest } from '../../core/change/change-request.ts';
 import type { Deployment } from '../../core/deployment/deployment.ts';
 import type { Evidence, EvidenceKind } from '../../core/evidence-record.ts';
+import type { ExceptionRecord } from '../../core/exception/exception.ts';
 import type { Page } from '../../core/page.ts';
 import type { GateDecisionRecord } from '../../core/policy/gate-record.ts';
 import type { PolicyActivation, PolicyVersion } from '../../core/policy/policy-version.ts';
@@ -38,6 +40,7 @@ import {
 import { applyMigrations } from './apply-migrations.ts';
 import { SqliteControlReads, SqliteControlWrites } from './control-tables.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
+import { SqliteSignatureReads, SqliteSignatureWrites } from './signature-tables.ts';
 
 type Row = Record<string, SQLInputValue>;
 
@@ -65,10 +68,36 @@ class SqliteReads implements StoreReader {
   readonly #db: DatabaseSync;
   readonly #statements = new Map<string, StatementSync>();
   readonly #control: SqliteControlReads;
+  readonly #signatures: SqliteSignatureReads;
 
   constructor(db: DatabaseSync) {
     this.#db = db;
     this.#control = new SqliteControlReads((sql) => this.statement(sql));
+    this.#signatures = new SqliteSignatureReads((sql) => this.statement(sql));
+  }
+
+  async listSignatures(releaseId: string) {
+    return this.#signatures.listSignatures(releaseId);
+  }
+
+  async getSignature(id: string) {
+    return this.#signatures.getSignature(id);
+  }
+
+  async listConditionFulfilments(releaseId: string) {
+    return this.#signatures.listConditionFulfilments(releaseId);
+  }
+
+  async listExceptionsFor(release: { id: string; service: string }) {
+    return this.#signatures.listExceptionsFor(release);
+  }
+
+  async getException(id: string) {
+    return this.#signatures.getException(id);
+  }
+
+  async listExceptions(limit: number) {
+    return this.#signatures.listExceptions(limit);
   }
 
   protected statement(sql: string): StatementSync {
@@ -299,6 +328,29 @@ class SqliteWrites extends SqliteReads implements StoreTx {
     (sql) => this.statement(sql),
     (sql, params) => this.#run(sql, params),
   );
+  readonly #signatureWrites = new SqliteSignatureWrites((sql, params) => this.#run(sql, params));
+
+  /** The single writer connection already serializes transactions. */
+  async lockRelease(_releaseId: string): Promise<void> {}
+
+  async insertSignature(signature: SignatureRecord): Promise<void> {
+    this.#signatureWrites.insertSignature(signature);
+  }
+
+  async insertConditionFulfilment(fulfilment: ConditionFulfilment): Promise<void> {
+    this.#signatureWrites.insertConditionFulfilment(fulfilment);
+  }
+
+  async insertException(exception: ExceptionRecord): Promise<void> {
+    this.#signatureWrites.insertException(exception);
+  }
+
+  async insertExceptionApproval(
+    exceptionId: string,
+    approval: NonNullable<ExceptionRecord['approval']>,
+  ): Promise<void> {
+    this.#signatureWrites.insertExceptionApproval(exceptionId, approval);
+  }
 
   #run(sql: string, params: Row): void {
     try {

@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { buildRelease } from '../../test/support/builders.ts';
+import type { SignatureRecord } from '../core/approval/signature.ts';
+import type { ExceptionRecord } from '../core/exception/exception.ts';
+import type { StoreConformanceOptions } from './store.conformance.ts';
+import { type Store, StoreConflictError } from './store.ts';
+
+const T = '2026-11-23T10:00:00.000Z';
+
+function signature(releaseId: string, overrides: Partial<SignatureRecord> = {}): SignatureRecord {
+  return {
+    id: `sig_${Math.random().toString(36).slice(2)}`,
+    releaseId,
+    kind: 'approval',
+    role: 'qa',
+    meaning: 'QA evidence reviewed',
+    signer: { username: 'quinn', fullName: 'Quinn Quality' },
+    delegation: null,
+    authMethod: 'password',
+    signedAt: T,
+    contentHash: 'a'.repeat(64),
+    content: {
+      release: { id: releaseId, tag: 't', commit: 'c'.repeat(40), artifacts: [] },
+      evidence: [],
+      policySha256: 'p'.repeat(64),
+    },
+    withdraws: null,
+    condition: null,
+    ...overrides,
+  };
+}
+
+function exception(overrides: Partial<ExceptionRecord> = {}): ExceptionRecord {
+  return {
+    id: `exc_${Math.random().toString(36).slice(2)}`,
+    ruleId: 'coverage-floor',
+    scope: {},
+    reason: 'Legacy module',
+    compensatingControl: 'Manual review',
+    requestedBy: 'alice',
+    requestedAt: T,
+    expiresAt: '2026-12-01T00:00:00.000Z',
+    approval: null,
+    ...overrides,
+  };
+}
+
+/** Signatures and exceptions behave the same on every adapter: append-only, write-once. */
+export function runSignatureConformance({ name, open }: StoreConformanceOptions): void {
+  describe(`Store conformance, signatures and exceptions: ${name}`, () => {
+    let store: Store;
+    let dispose: () => Promise<void>;
+    before(async () => {
+      const subject = await open();
+      store = subject.store;
+      dispose = () => subject.dispose();
+    });
+    after(() => dispose());
+
+    it('keeps signatures in order, as written, and one withdrawal per approval', async () => {
+      const release = buildRelease();
+      await store.transaction((tx) => tx.insertRelease(release));
+      const approval = signature(release.id, {
+        condition: { text: 'Field test', owner: 'ann', deadline: '2026-12-01T00:00:00.000Z' },
+      });
+      const withdrawal = signature(release.id, { kind: 'withdrawal', withdraws: approval.id });
+      await store.transaction(async (tx) => {
+        await tx.lockRelease(release.id);
+        await tx.insertSignature(approval);
+        await tx.insertSignature(withdrawal);
+      });
+      assert.deepEqual(await store.listSignatures(release.id), [approval, withdrawal]);
+      assert.deepEqual(await store.getSignature(approval.id), approval);
+      await assert.rejects(
+        store.transaction((tx) =>
+          tx.insertSignature(signature(release.id, { kind: 'withdrawal', withdraws: approval.id })),
+        ),
+        (error) => error instanceof StoreConflictError,
+      );
+      assert.equal((await store.listSignatures(release.id)).length, 2);
+    });
+
+    it('records a met condition once', async () => {
+      const release = buildRelease();
+      const approval = signature(release.id);
+      await store.transaction(async (tx) => {
+        await tx.insertRelease(release);
+        await tx.insertSignature(approval);
+      });
+      const met = { signatureId: approval.id, evidenceId: 'evd_1', metAt: T, metBy: 'ann' };
+      await store.transaction((tx) => tx.insertConditionFulfilment(met));
+      assert.deepEqual(await store.listConditionFulfilments(release.id), [met]);
+      await assert.rejects(
+        store.transaction((tx) => tx.insertConditionFulfilment({ ...met, evidenceId: 'evd_2' })),
+        (error) => error instanceof StoreConflictError,
+      );
+    });
+
+    it('finds exceptions by release or service scope, with their approval once given', async () => {
+      const release = buildRelease({ service: 'exc-svc' });
+      await store.transaction((tx) => tx.insertRelease(release));
+      const mine = exception({ scope: { releaseId: release.id } });
+      const service = exception({ scope: { service: 'exc-svc', environment: 'production' } });
+      const other = exception({ scope: { service: 'elsewhere' } });
+      await store.transaction(async (tx) => {
+        await tx.insertException(mine);
+        await tx.insertException(service);
+        await tx.insertException(other);
+      });
+      assert.deepEqual(
+        (await store.listExceptionsFor(release)).map((e) => e.id),
+        [mine.id, service.id],
+      );
+      const approval = { approvedBy: 'quinn', role: 'qa', approvedAt: T };
+      await store.transaction((tx) => tx.insertExceptionApproval(mine.id, approval));
+      assert.deepEqual(await store.getException(mine.id), { ...mine, approval });
+      assert.deepEqual(await store.getException(service.id), service);
+      await assert.rejects(
+        store.transaction((tx) =>
+          tx.insertExceptionApproval(mine.id, { ...approval, approvedBy: 'other' }),
+        ),
+        (error) => error instanceof StoreConflictError,
+      );
+      assert.equal((await store.listExceptions(1))[0]?.id, other.id);
+    });
+  });
+}
