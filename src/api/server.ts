@@ -10,6 +10,7 @@ import { internalProblem, toProblem } from './problem.ts';
 import { parseOrThrow, type Route, toFastifyPath } from './route.ts';
 import { changeRoutes } from './routes/changes.ts';
 import { evidenceRoutes } from './routes/evidence.ts';
+import { exceptionRoutes } from './routes/exceptions.ts';
 import { healthRoutes } from './routes/health.ts';
 import { importRoutes } from './routes/imports.ts';
 import { logRoutes } from './routes/log.ts';
@@ -24,6 +25,7 @@ export const ALL_ROUTES: readonly Route[] = [
   ...importRoutes,
   ...policyRoutes,
   ...changeRoutes,
+  ...exceptionRoutes,
 ];
 
 export interface BuildServerOptions {

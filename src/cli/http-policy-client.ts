@@ -6,6 +6,8 @@ import {
   ChangePageJson,
   ChangeViewJson,
   DeploymentJson,
+  ExceptionJson,
+  ExceptionListJson,
   GateAnswerJson,
   PolicyValidationJson,
   RiskRecordJson,
@@ -83,6 +85,11 @@ export function httpPolicyClient(call: HttpCall): PolicyClient {
           json: input,
         })
       ).data,
+    requestException: async (input) =>
+      (await call('POST', '/v1/exceptions', ExceptionJson, { json: input })).data,
+    approveException: async (id) =>
+      (await call('POST', `/v1/exceptions/${enc(id)}/approve`, ExceptionJson, { json: {} })).data,
+    listExceptions: async () => (await call('GET', '/v1/exceptions', ExceptionListJson)).data,
     decideGate: async (idOrTag, environment) =>
       (
         await call(

@@ -26,5 +26,8 @@ export function localPolicyClient(services: Services, actor: Actor): PolicyClien
     editRiskNarrative: (id, narrative) => services.changes.editNarrative(actor, id, { narrative }),
     recordDeployment: (idOrTag, input) => services.deployments.record(actor, idOrTag, input),
     decideGate: (idOrTag, environment) => services.gates.decide(actor, idOrTag, environment),
+    requestException: (input) => services.exceptions.request(actor, input),
+    approveException: (id) => services.exceptions.approve(actor, id),
+    listExceptions: () => services.exceptions.list(),
   };
 }

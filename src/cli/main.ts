@@ -6,6 +6,7 @@ import { registerAdmin } from './commands/admin.ts';
 import { registerAttest } from './commands/attest.ts';
 import { registerChange } from './commands/change.ts';
 import { registerDossier } from './commands/dossier.ts';
+import { registerException } from './commands/exception.ts';
 import { registerGate } from './commands/gate.ts';
 import { registerImport } from './commands/import.ts';
 import { registerInspect } from './commands/inspect.ts';
@@ -46,6 +47,7 @@ export function buildProgram(io: Output): Command {
   registerService(program, io);
   registerChange(program, io);
   registerGate(program, io);
+  registerException(program, io);
   registerLog(program, io);
   registerDossier(program, io);
   registerInspect(program, io);

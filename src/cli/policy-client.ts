@@ -5,6 +5,8 @@ import type {
   ChangePageJson,
   ChangeViewJson,
   DeploymentJson,
+  ExceptionJson,
+  ExceptionListJson,
   GateAnswerJson,
   PolicyValidationJson,
   RiskRecordJson,
@@ -37,4 +39,7 @@ export interface PolicyClient {
     input: Record<string, unknown>,
   ): Promise<Json<typeof DeploymentJson>>;
   decideGate(idOrTag: string, environment: string): Promise<Json<typeof GateAnswerJson>>;
+  requestException(input: Record<string, unknown>): Promise<Json<typeof ExceptionJson>>;
+  approveException(id: string): Promise<Json<typeof ExceptionJson>>;
+  listExceptions(): Promise<Json<typeof ExceptionListJson>>;
 }

@@ -223,3 +223,36 @@ export const GateHistoryJson = z
     ),
   })
   .meta({ id: 'GateHistory' });
+
+export const ExceptionJson = z
+  .object({
+    id: z.string(),
+    ruleId: z.string(),
+    scope: z.object({
+      releaseId: z.string().optional(),
+      service: z.string().optional(),
+      environment: z.string().optional(),
+    }),
+    reason: z.string(),
+    compensatingControl: z.string(),
+    requestedBy: z.string(),
+    requestedAt: z.string(),
+    expiresAt: z.string(),
+    approval: z
+      .object({ approvedBy: z.string(), role: z.string(), approvedAt: z.string() })
+      .nullable(),
+    state: z.enum(['requested', 'active', 'expiring-soon', 'expired']).optional(),
+  })
+  .meta({ id: 'Exception' });
+
+export const ExceptionListJson = z
+  .object({
+    items: z.array(ExceptionJson),
+    aging: z.object({
+      requested: z.number().int(),
+      active: z.number().int(),
+      expiringSoon: z.number().int(),
+      expired: z.number().int(),
+    }),
+  })
+  .meta({ id: 'ExceptionList' });

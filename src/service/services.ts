@@ -1,4 +1,10 @@
 import type { Actor } from '../core/actor.ts';
+import {
+  approveException,
+  findException,
+  listExceptions,
+  requestException,
+} from './approval/exceptions.ts';
 import { type AttachEvidenceRequest, attachEvidence } from './attach-evidence.ts';
 import {
   consistencyProof,
@@ -74,6 +80,12 @@ export function createServices(deps: ServiceDeps) {
       decide: (actor: Actor, idOrTag: string, environment: string) =>
         decideGate(deps, actor, idOrTag, environment),
       history: (idOrTag: string) => gateHistory(deps, idOrTag),
+    },
+    exceptions: {
+      request: (actor: Actor, input: unknown) => requestException(deps, actor, input),
+      approve: (actor: Actor, id: string) => approveException(deps, actor, id),
+      get: (id: string) => findException(deps, id),
+      list: () => listExceptions(deps),
     },
     dossier: {
       export: (actor: Actor, idOrTag: string) => exportDossier(deps, actor, idOrTag),

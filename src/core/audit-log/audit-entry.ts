@@ -17,6 +17,13 @@ export const AUDIT_ACTIONS = [
   'risk.narrative_edited',
   'deployment.recorded',
   'gate.decided',
+  'exception.requested',
+  'exception.approved',
+  'exception.refused',
+  'signature.signed',
+  'signature.withdrawn',
+  'signature.refused',
+  'signature.condition_met',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

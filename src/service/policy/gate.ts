@@ -1,6 +1,9 @@
 import type { Actor } from '../../core/actor.ts';
+import { countingApprovals } from '../../core/approval/signature.ts';
+import { signedContentHash, signedContentOf } from '../../core/approval/signed-content.ts';
 import { toEnvironmentPassage } from '../../core/deployment/deployment.ts';
 import { DossierError } from '../../core/errors.ts';
+import { gateExceptions } from '../../core/exception/exception.ts';
 import { evaluateGate, type GateDecision } from '../../core/policy/evaluate-gate.ts';
 import type { GateDecisionHead } from '../../core/policy/gate-record.ts';
 import type { ServiceDeps } from '../deps.ts';
@@ -38,14 +41,25 @@ export async function decideGate(
   }
   const release = await getRelease(deps, idOrTag);
   const { activation, policy } = await gatePolicyFor(deps, release.service);
-  const [change, risk, evidence, deployments, last] = await Promise.all([
-    release.change ? deps.store.getChange(release.change) : undefined,
-    release.change ? deps.store.latestRiskRecord(release.change) : undefined,
-    deps.store.listEvidence(release.id),
-    deps.store.listDeployments(release.id),
-    deps.store.latestGateDecisionHead(release.id, environment),
-  ]);
+  const [change, risk, evidence, deployments, last, signatures, fulfilments, exceptions] =
+    await Promise.all([
+      release.change ? deps.store.getChange(release.change) : undefined,
+      release.change ? deps.store.latestRiskRecord(release.change) : undefined,
+      deps.store.listEvidence(release.id),
+      deps.store.listDeployments(release.id),
+      deps.store.latestGateDecisionHead(release.id, environment),
+      deps.store.listSignatures(release.id),
+      deps.store.listConditionFulfilments(release.id),
+      deps.store.listExceptionsFor(release),
+    ]);
   const now = deps.clock.now();
+  // Only signatures over exactly this release, evidence set and policy count.
+  const approvals = countingApprovals({
+    currentContentHash: signedContentHash(signedContentOf(release, evidence, policy.sha256)),
+    signatures,
+    fulfilments,
+    now,
+  });
   const decision = evaluateGate({
     release: {
       id: release.id,
@@ -71,9 +85,8 @@ export async function decideGate(
     })),
     policy,
     environment,
-    // Signatures and exceptions arrive with the people issue; the outcomes already have slots.
-    approvals: [],
-    exceptions: [],
+    approvals,
+    exceptions: gateExceptions(exceptions),
     environmentHistory: deployments.map(toEnvironmentPassage),
     now,
   });
