@@ -267,6 +267,8 @@ export function runStoreConformance({ name, open }: StoreConformanceOptions): vo
       await store.transaction((tx) =>
         tx.setAuthState(user.id, { failedAttempts: 5, lockedUntil: '2026-11-23T10:15:00.000Z' }),
       );
+      await store.transaction((tx) => tx.setPasswordHash(user.id, 'scrypt$stronger'));
+      assert.equal((await store.getUserCredentials(user.id))?.passwordHash, 'scrypt$stronger');
       assert.equal((await store.getUserCredentials(user.id))?.failedAttempts, 5);
       assert.equal(
         (await store.getUserCredentials(user.id))?.lockedUntil,

@@ -163,6 +163,8 @@ export interface StoreTx extends StoreReader {
     userId: string,
     state: Pick<UserCredentials, 'failedAttempts' | 'lockedUntil'>,
   ): Promise<void>;
+  /** Replaces the password hash (a rehash with stronger parameters at sign-in). */
+  setPasswordHash(userId: string, passwordHash: string): Promise<void>;
   insertSession(session: Session): Promise<void>;
   endSession(id: string, at: string): Promise<void>;
   /** Training records are write-once. */

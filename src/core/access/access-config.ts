@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { RoleName } from './user.ts';
 import { TrainingRequirementSchema } from './training.ts';
+import { RoleName } from './user.ts';
 
 /**
  * The access configuration file (`--access-config`): which OIDC issuers Dossier trusts, which CI

@@ -556,6 +556,13 @@ class PostgresWrites extends PostgresReads implements StoreTx {
     );
   }
 
+  async setPasswordHash(userId: string, passwordHash: string): Promise<void> {
+    await this.run(`UPDATE ${this.t.users} SET password_hash = $2 WHERE id = $1`, [
+      userId,
+      passwordHash,
+    ]);
+  }
+
   async insertSession(session: Session): Promise<void> {
     await this.run(
       `INSERT INTO ${this.t.sessions} (id, token_hash, user_id, created_at, expires_at, ended_at)

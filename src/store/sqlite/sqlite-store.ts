@@ -502,6 +502,13 @@ class SqliteWrites extends SqliteReads implements StoreTx {
     );
   }
 
+  async setPasswordHash(userId: string, passwordHash: string): Promise<void> {
+    this.#run('UPDATE users SET password_hash = $hash WHERE id = $id', {
+      $id: userId,
+      $hash: passwordHash,
+    });
+  }
+
   async insertSession(session: Session): Promise<void> {
     this.#run(
       `INSERT INTO sessions (id, token_hash, user_id, created_at, expires_at, ended_at)
