@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AccessConfig } from '../../src/core/access/access-config.ts';
 import { type Clock, fixedClock } from '../../src/service/clock.ts';
-import type { PasswordHashParams } from '../../src/service/password-hash.ts';
 import { openDataDir } from '../../src/service/open-data-dir.ts';
+import type { PasswordHashParams } from '../../src/service/password-hash.ts';
 import type { Services } from '../../src/service/services.ts';
 
 export const TEST_PASSWORD_PARAMS: PasswordHashParams = { logN: 10, r: 8, p: 1 };
