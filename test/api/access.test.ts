@@ -181,10 +181,7 @@ describe('API: accounts, sessions, roles, training and tokens', () => {
     assert.equal(created.status, 201);
     const { token, value } = await created.json();
     assert.match(value, /^dsr_/);
-    assert.equal(
-      Date.parse(token.expiresAt) - Date.parse(token.createdAt),
-      90 * 86_400_000,
-    );
+    assert.equal(Date.parse(token.expiresAt) - Date.parse(token.createdAt), 90 * 86_400_000);
     assert.ok(!JSON.stringify(token).includes('Hash'));
 
     const release = await api.call('/v1/releases', {
