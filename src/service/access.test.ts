@@ -289,6 +289,26 @@ describe('accounts, roles, sessions and re-authentication', () => {
     assert.ok(again.token);
   });
 
+  it('counts every one of several wrong passwords sent at the same moment', async () => {
+    const dora = await t.services.users.create(admin, {
+      username: 'dora',
+      fullName: 'Dora',
+      password: 'dora password 123',
+      roles: ['qa'],
+    });
+    const { token } = await t.services.sessions.login({
+      username: 'dora',
+      password: 'dora password 123',
+    });
+    const actor = await t.services.tokens.authenticate(token);
+    const results = await Promise.allSettled(
+      [1, 2, 3].map((n) => t.services.sessions.reauthenticate(actor, `wrong guess ${n}`)),
+    );
+    assert.ok(results.every((result) => result.status === 'rejected'));
+    const credentials = await t.services.deps.store.getUserCredentials(dora.id);
+    assert.equal(credentials?.failedAttempts, 3);
+  });
+
   it('disables an account: its sessions and sign-in are refused, the record stays', async () => {
     const { token } = await t.services.sessions.login({
       username: 'carol',

@@ -495,6 +495,26 @@ class PostgresWrites extends PostgresReads implements StoreTx {
     );
   }
 
+  /**
+   * Inside a transaction the row is locked until it ends: a failed-attempt count is read, then
+   * written back one higher, and two wrong passwords at the same moment must both count.
+   */
+  override async getUserCredentials(userId: string): Promise<UserCredentials | undefined> {
+    const [row] = await this.run(
+      `SELECT id, password_hash, failed_attempts, locked_until FROM ${this.t.users}
+       WHERE id = $1 FOR UPDATE`,
+      [userId],
+    );
+    return row
+      ? {
+          userId: String(row.id),
+          passwordHash: String(row.password_hash),
+          failedAttempts: Number(row.failed_attempts),
+          lockedUntil: nullableText(row.locked_until),
+        }
+      : undefined;
+  }
+
   async revokeToken(id: string, at: string, by: string): Promise<void> {
     await this.run(
       `UPDATE ${this.t.apiTokens} SET revoked_at = $2, revoked_by = $3
