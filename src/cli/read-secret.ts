@@ -28,14 +28,56 @@ export async function readSecretFromStdin(
   return text;
 }
 
-/** `--password-stdin` is the only way in for now: refuse a command run without it. */
-export async function requirePassword(options: { passwordStdin?: boolean }): Promise<string> {
-  if (!options.passwordStdin) {
-    throw new DossierError(
-      'INVALID_INPUT',
-      'give the password on standard input with --password-stdin',
-      { issues: [{ path: '--password-stdin', message: 'required' }] },
-    );
-  }
-  return readSecretFromStdin();
+/**
+ * The password from standard input with `--password-stdin`; otherwise, at a terminal, from a
+ * prompt that does not echo. Anywhere else (a pipeline without the flag) it is refused.
+ */
+export async function requirePassword(
+  options: { passwordStdin?: boolean },
+  prompt = 'Password: ',
+): Promise<string> {
+  if (options.passwordStdin) return readSecretFromStdin();
+  if (process.stdin.isTTY && process.stderr.isTTY) return promptSecret(prompt);
+  throw new DossierError(
+    'INVALID_INPUT',
+    'give the password on standard input with --password-stdin',
+    {
+      issues: [{ path: '--password-stdin', message: 'required' }],
+    },
+  );
+}
+
+/** Reads one line at the terminal in raw mode, echoing nothing. */
+function promptSecret(prompt: string): Promise<string> {
+  const stdin = process.stdin;
+  process.stderr.write(prompt);
+  stdin.setRawMode(true);
+  stdin.setEncoding('utf8');
+  stdin.resume();
+  return new Promise((resolve, reject) => {
+    let typed = '';
+    const finish = (error?: DossierError) => {
+      stdin.off('data', onData);
+      stdin.setRawMode(false);
+      stdin.pause();
+      process.stderr.write('\n');
+      if (error) reject(error);
+      else resolve(typed);
+    };
+    const onData = (chunk: string) => {
+      for (const char of chunk) {
+        if (char === '\r' || char === '\n' || char === '\u0004') {
+          finish(typed ? undefined : new DossierError('INVALID_INPUT', 'no password entered'));
+          return;
+        }
+        if (char === '\u0003') {
+          finish(new DossierError('INVALID_INPUT', 'cancelled'));
+          return;
+        }
+        if (char === '\u007f' || char === '\b') typed = typed.slice(0, -1);
+        else typed += char;
+      }
+    };
+    stdin.on('data', onData);
+  });
 }

@@ -33,7 +33,10 @@ function registerLogin(program: Command, io: Output): void {
     .command('login')
     .description('sign in to the server; later commands use the session until it expires')
     .requiredOption('--username <name>', 'your username')
-    .option('--password-stdin', 'read the password from standard input')
+    .option(
+      '--password-stdin',
+      'read the password from standard input (default: prompt at a terminal)',
+    )
     .action(async (options: { username: string; passwordStdin?: boolean }, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
       if (globals.local) {
@@ -106,7 +109,7 @@ function registerUser(program: Command, io: Output): void {
     .requiredOption('--username <name>', 'unique, lowercase: 3-64 letters, digits, ".", "_", "-"')
     .requiredOption('--name <full name>', 'the printed name signatures carry')
     .option('--role <role>', `a role to grant (repeatable): ${ROLES.join(', ')}`, collect)
-    .option('--password-stdin', 'read the initial password from standard input')
+    .option('--password-stdin', 'read the initial password from standard input (default: prompt)')
     .option('--json', 'print the user as JSON')
     .action(
       async (
@@ -119,7 +122,10 @@ function registerUser(program: Command, io: Output): void {
         },
         command: Command,
       ) => {
-        const password = await requirePassword(options);
+        const password = await requirePassword(
+          options,
+          `Initial password for ${options.username}: `,
+        );
         await withClient(command, async (client) => {
           const created = await client.createUser({
             username: options.username,
