@@ -395,6 +395,14 @@ describe('accounts, roles, sessions and re-authentication', () => {
       { code: 'FORBIDDEN', message: /holds only auditor and may not create releases/ },
     );
     assert.ok((await t.services.releases.list()).items.length > 0);
+    await assert.rejects(t.services.policies.apply(auditor, 'version: 1\n'), {
+      code: 'FORBIDDEN',
+      message: /may not apply policies/,
+    });
+    await assert.rejects(t.services.services.put(auditor, 'payments-api', { criticality: 3 }), {
+      code: 'FORBIDDEN',
+    });
+    await assert.rejects(t.services.changes.create(auditor, {}), { code: 'FORBIDDEN' });
     assert.ok((await t.services.tokens.list(auditor)).length > 0);
     await assert.rejects(t.services.tokens.revoke(auditor, 'ci-short'), { code: 'FORBIDDEN' });
     assert.ok((await actions()).includes('session.started'));
