@@ -72,10 +72,21 @@ export function buildOpenApiDocument(routes: readonly Route[], version: string) 
     components: {
       schemas: components(),
       securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer', description: 'Dossier API token' },
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'a Dossier API token (dsr_…), a session token from POST /v1/sessions (dss_…), or a CI OIDC ID token (JWT) from a trusted issuer',
+        },
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'dossier_session',
+          description: 'the web UI session, set by POST /v1/sessions',
+        },
       },
     },
-    security: [{ bearer: [] }],
+    security: [{ bearer: [] }, { session: [] }],
     paths,
   };
 }

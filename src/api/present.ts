@@ -1,6 +1,17 @@
+import type { TrainingRecord } from '../core/access/training.ts';
+import type { User } from '../core/access/user.ts';
+import type { Actor } from '../core/actor.ts';
+import type { ApiToken } from '../core/api-token.ts';
 import type { Evidence } from '../core/evidence-record.ts';
 import type { Release } from '../core/release.ts';
-import type { EvidenceJson, ReleaseJson } from '../core/wire-schemas.ts';
+import type {
+  ActorJson,
+  EvidenceJson,
+  ReleaseJson,
+  TokenJson,
+  TrainingRecordJson,
+  UserJson,
+} from '../core/wire-schemas.ts';
 
 // Field-by-field whitelists: a field added to a record is not published until it is added here.
 
@@ -34,4 +45,51 @@ export function presentEvidence(evidence: Evidence): EvidenceJson {
     submittedBy: evidence.submittedBy,
     submittedAt: evidence.submittedAt,
   };
+}
+
+export function presentUser(user: User): UserJson {
+  return {
+    id: user.id,
+    username: user.username,
+    fullName: user.fullName,
+    roles: user.roles,
+    createdAt: user.createdAt,
+    createdBy: user.createdBy,
+    disabledAt: user.disabledAt,
+  };
+}
+
+export function presentToken(token: Omit<ApiToken, 'tokenHash'>): TokenJson {
+  return {
+    id: token.id,
+    name: token.name,
+    roles: token.roles,
+    services: token.services,
+    createdAt: token.createdAt,
+    createdBy: token.createdBy,
+    expiresAt: token.expiresAt,
+    revokedAt: token.revokedAt,
+    revokedBy: token.revokedBy,
+  };
+}
+
+export function presentTraining(record: TrainingRecord): TrainingRecordJson {
+  return {
+    id: record.id,
+    username: record.username,
+    course: record.course,
+    version: record.version,
+    completedOn: record.completedOn,
+    expiresOn: record.expiresOn,
+    recordedAt: record.recordedAt,
+    recordedBy: record.recordedBy,
+  };
+}
+
+export function presentActor(actor: Actor): ActorJson {
+  const json: ActorJson = { id: actor.id, roles: [...actor.roles] };
+  if (actor.method) json.method = actor.method;
+  if (actor.person) json.person = actor.person;
+  if (actor.services) json.services = [...actor.services];
+  return json;
 }

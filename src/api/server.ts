@@ -5,9 +5,12 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { DossierError } from '../core/errors.ts';
 import type { Config } from '../service/config.ts';
 import type { Services } from '../service/services.ts';
+import { credentialsOf } from './credentials.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { internalProblem, toProblem } from './problem.ts';
 import { parseOrThrow, type Route, toFastifyPath } from './route.ts';
+import { accessRoutes } from './routes/access.ts';
+import { approvalRoutes } from './routes/approvals.ts';
 import { changeRoutes } from './routes/changes.ts';
 import { evidenceRoutes } from './routes/evidence.ts';
 import { exceptionRoutes } from './routes/exceptions.ts';
@@ -26,6 +29,8 @@ export const ALL_ROUTES: readonly Route[] = [
   ...policyRoutes,
   ...changeRoutes,
   ...exceptionRoutes,
+  ...approvalRoutes,
+  ...accessRoutes,
 ];
 
 export interface BuildServerOptions {
@@ -103,19 +108,13 @@ function addRoute(app: FastifyInstance, route: Route, services: Services): void 
     url: toFastifyPath(spec.path),
     handler: async (request, reply) => {
       const actor = spec.auth
-        ? await services.tokens.authenticate(bearerToken(request))
+        ? await services.tokens.authenticate(credentialsOf(request))
         : { id: 'anonymous', roles: [] };
       const params = parseOrThrow(spec.params, request.params, 'path');
       const query = parseOrThrow(spec.query, request.query, 'query');
       return route.handle({ request, reply, params, query, actor, services });
     },
   });
-}
-
-function bearerToken(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
-  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-  return match?.[1];
 }
 
 function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
@@ -127,8 +126,7 @@ function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply)
       ? toProblem(error, request.url)
       : (fastifyClientError(error, request.url) ?? internalProblem(request.url));
   if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
-  if (problem.code === 'UNAUTHENTICATED')
-    reply.header('www-authenticate', 'Bearer realm="dossier"');
+  if (problem.status === 401) reply.header('www-authenticate', 'Bearer realm="dossier"');
   return reply.code(problem.status).type('application/problem+json').send(problem);
 }
 

@@ -1,12 +1,20 @@
 import type {
+  ActorJson,
   AttachEvidenceJson,
   AuditEntryJson,
   CheckpointJson,
   ConsistencyProofJson,
+  CreatedTokenJson,
+  EligibilityJson,
   EvidenceJson,
   LogKeysJson,
   ReleaseJson,
   ReleasePageJson,
+  RoleChangeJson,
+  SessionJson,
+  TokenJson,
+  TrainingRecordJson,
+  UserJson,
 } from '../core/wire-schemas.ts';
 import type { PolicyClient } from './policy-client.ts';
 
@@ -48,5 +56,20 @@ export interface DossierClient extends PolicyClient {
   ): Promise<{ release: ReleaseJson; record: EvidenceJson; created: boolean }>;
   /** Streams the release dossier archive. */
   exportDossier(idOrTag: string): Promise<{ fileName: string; stream: NodeJS.ReadableStream }>;
+  login(username: string, password: string): Promise<SessionJson>;
+  /** Ends the session the client authenticates with. */
+  logout(): Promise<void>;
+  whoAmI(): Promise<ActorJson>;
+  createUser(input: Record<string, unknown>): Promise<UserJson>;
+  listUsers(): Promise<UserJson[]>;
+  disableUser(username: string): Promise<UserJson>;
+  grantRole(username: string, role: string): Promise<RoleChangeJson>;
+  revokeRole(username: string, role: string): Promise<RoleChangeJson>;
+  recordTraining(username: string, input: Record<string, unknown>): Promise<TrainingRecordJson>;
+  listTraining(username: string): Promise<TrainingRecordJson[]>;
+  eligibility(username: string, role: string): Promise<EligibilityJson>;
+  createToken(input: Record<string, unknown>): Promise<CreatedTokenJson>;
+  listTokens(): Promise<TokenJson[]>;
+  revokeToken(idOrName: string): Promise<TokenJson>;
   close(): Promise<void>;
 }

@@ -4,25 +4,37 @@ import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { DossierError, isErrorCode } from '../core/errors.ts';
 import {
+  ActorJson,
   AttachEvidenceJson,
   AuditEntryPageJson,
   CheckpointJson,
   CheckpointListJson,
   ConsistencyProofJson,
+  CreatedTokenJson,
+  EligibilityJson,
   EvidenceJson,
   EvidenceListJson,
   LeafTextPageJson,
   LogKeysJson,
   ReleaseJson,
   ReleasePageJson,
+  RoleChangeJson,
   RotatedKeyJson,
+  SessionJson,
+  TokenJson,
+  TokenListJson,
+  TrainingListJson,
+  TrainingRecordJson,
+  UserJson,
+  UserListJson,
 } from '../core/wire-schemas.ts';
 import type { DossierClient } from './client.ts';
 import { httpPolicyClient } from './http-policy-client.ts';
 
 export interface HttpClientOptions {
   baseUrl: string;
-  token: string;
+  /** API token, session token or OIDC ID token; none only for signing in. */
+  token?: string | undefined;
   userAgent?: string;
 }
 
@@ -49,10 +61,10 @@ export function httpClient(options: HttpClientOptions): DossierClient {
   ): Promise<{ status: number; data: z.output<T> }> => {
     const url = new URL(path.replace(/^\//, ''), base);
     const headers: Record<string, string> = {
-      authorization: `Bearer ${options.token}`,
       accept: 'application/json',
       'user-agent': options.userAgent ?? 'dossier-cli',
     };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
     let payload: Buffer | Readable | undefined;
     if (body && 'json' in body) {
       payload = Buffer.from(JSON.stringify(body.json));
@@ -65,6 +77,7 @@ export function httpClient(options: HttpClientOptions): DossierClient {
     }
     const response = await send(method, url, headers, payload);
     if (response.status >= 400) throw toError(response, url);
+    if (response.status === 204) return { status: 204, data: undefined as z.output<T> };
     const parsed = schema.safeParse(parseJson(response, url));
     if (!parsed.success) {
       throw new DossierError(
@@ -128,7 +141,7 @@ export function httpClient(options: HttpClientOptions): DossierClient {
     async exportDossier(idOrTag) {
       const url = new URL(`v1/releases/${encodeURIComponent(idOrTag)}/dossier`, base);
       const response = await openStream(url, {
-        authorization: `Bearer ${options.token}`,
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
         'user-agent': options.userAgent ?? 'dossier-cli',
       });
       if ((response.statusCode ?? 0) >= 400) {
@@ -148,6 +161,67 @@ export function httpClient(options: HttpClientOptions): DossierClient {
       )?.[1];
       return { fileName: disposition ?? 'release.dossier.zip', stream: response };
     },
+    async login(username, password) {
+      return (await call('POST', '/v1/sessions', SessionJson, { json: { username, password } }))
+        .data;
+    },
+    async logout() {
+      await call('DELETE', '/v1/sessions/current', z.unknown());
+    },
+    whoAmI: async () => (await call('GET', '/v1/sessions/current', ActorJson)).data,
+    createUser: async (input) => (await call('POST', '/v1/users', UserJson, { json: input })).data,
+    listUsers: async () => (await call('GET', '/v1/users', UserListJson)).data.items,
+    disableUser: async (username) =>
+      (
+        await call('POST', `/v1/users/${encodeURIComponent(username)}/disable`, UserJson, {
+          json: {},
+        })
+      ).data,
+    grantRole: async (username, role) =>
+      (
+        await call('POST', `/v1/users/${encodeURIComponent(username)}/roles`, RoleChangeJson, {
+          json: { role },
+        })
+      ).data,
+    revokeRole: async (username, role) =>
+      (
+        await call(
+          'DELETE',
+          `/v1/users/${encodeURIComponent(username)}/roles/${encodeURIComponent(role)}`,
+          RoleChangeJson,
+        )
+      ).data,
+    recordTraining: async (username, input) =>
+      (
+        await call(
+          'POST',
+          `/v1/users/${encodeURIComponent(username)}/training`,
+          TrainingRecordJson,
+          {
+            json: input,
+          },
+        )
+      ).data,
+    listTraining: async (username) =>
+      (await call('GET', `/v1/users/${encodeURIComponent(username)}/training`, TrainingListJson))
+        .data.items,
+    eligibility: async (username, role) =>
+      (
+        await call(
+          'GET',
+          `/v1/users/${encodeURIComponent(username)}/eligibility?role=${encodeURIComponent(role)}`,
+          EligibilityJson,
+        )
+      ).data,
+    createToken: async (input) =>
+      (await call('POST', '/v1/tokens', CreatedTokenJson, { json: input })).data,
+    listTokens: async () => (await call('GET', '/v1/tokens', TokenListJson)).data.items,
+    revokeToken: async (idOrName) =>
+      (
+        await call('POST', `/v1/tokens/${encodeURIComponent(idOrName)}/revoke`, TokenJson, {
+          json: {},
+        })
+      ).data,
     async close() {},
   };
 }

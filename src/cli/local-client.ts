@@ -1,14 +1,23 @@
 import { userInfo } from 'node:os';
-import { presentEvidence, presentRelease } from '../api/present.ts';
+import {
+  presentActor,
+  presentEvidence,
+  presentRelease,
+  presentToken,
+  presentTraining,
+  presentUser,
+} from '../api/present.ts';
 import { presentCheckpoint } from '../api/routes/log.ts';
 import type { Actor } from '../core/actor.ts';
+import { DossierError } from '../core/errors.ts';
 import type { Services } from '../service/services.ts';
 import type { DossierClient } from './client.ts';
 import { localPolicyClient } from './local-policy-client.ts';
 
 /** Runs the same services the server runs, in this process, on a local data directory. */
 export function localClient(services: Services): DossierClient {
-  const actor: Actor = { id: `local:${userInfo().username}`, roles: ['admin'] };
+  // Whoever can open the data directory holds every key to it: in-process work acts as admin.
+  const actor: Actor = { id: `local:${userInfo().username}`, roles: ['admin'], method: 'local' };
   return {
     ...localPolicyClient(services, actor),
     async createRelease(input) {
@@ -52,6 +61,37 @@ export function localClient(services: Services): DossierClient {
         created: result.created,
       };
     },
+    async login() {
+      throw new DossierError(
+        'INVALID_INPUT',
+        'dossier login signs in to a server: give --url or DOSSIER_URL, not --local',
+      );
+    },
+    async logout() {
+      throw new DossierError('INVALID_INPUT', 'dossier logout ends a server session, not --local');
+    },
+    whoAmI: async () => presentActor(actor),
+    createUser: async (input) => presentUser(await services.users.create(actor, input)),
+    listUsers: async () => (await services.users.list()).map(presentUser),
+    disableUser: async (username) => presentUser(await services.users.disable(actor, username)),
+    async grantRole(username, role) {
+      const change = await services.users.grantRole(actor, username, { role });
+      return { user: presentUser(change.user), changed: change.changed };
+    },
+    async revokeRole(username, role) {
+      const change = await services.users.revokeRole(actor, username, { role });
+      return { user: presentUser(change.user), changed: change.changed };
+    },
+    recordTraining: async (username, input) =>
+      presentTraining(await services.training.record(actor, username, input)),
+    listTraining: async (username) => (await services.training.list(username)).map(presentTraining),
+    eligibility: (username, role) => services.training.eligibility(username, role),
+    async createToken(input) {
+      const { token, value } = await services.tokens.create(actor, input);
+      return { token: presentToken(token), value };
+    },
+    listTokens: async () => (await services.tokens.list(actor)).map(presentToken),
+    revokeToken: async (idOrName) => presentToken(await services.tokens.revoke(actor, idOrName)),
     close: () => services.close(),
   };
 }

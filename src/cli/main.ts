@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { DossierError } from '../core/errors.ts';
 import { CheckFailed } from './check-failed.ts';
+import { registerAccess } from './commands/access.ts';
 import { registerAdmin } from './commands/admin.ts';
 import { registerAttest } from './commands/attest.ts';
 import { registerChange } from './commands/change.ts';
@@ -28,7 +29,10 @@ export function buildProgram(io: Output): Command {
   const program = new Command('dossier')
     .description('Dossier: release records, evidence and gates for regulated delivery')
     .option('--url <url>', 'Dossier server URL (default: $DOSSIER_URL)')
-    .option('--token <token>', 'API token (default: $DOSSIER_TOKEN)')
+    .option(
+      '--token <token>',
+      'API token (default: $DOSSIER_TOKEN, else the dossier login session)',
+    )
     .option('--local <dir>', 'work on this data directory in-process instead of a server')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
@@ -53,6 +57,7 @@ export function buildProgram(io: Output): Command {
   registerInspect(program, io);
   registerImport(program, io);
   registerAdmin(program, io);
+  registerAccess(program, io);
   for (const command of program.commands) applyToTree(command);
   return program;
 }

@@ -256,3 +256,46 @@ export const ExceptionListJson = z
     }),
   })
   .meta({ id: 'ExceptionList' });
+
+const SignedContentJson = z.object({
+  release: z.object({
+    id: z.string(),
+    tag: z.string(),
+    commit: z.string(),
+    artifacts: z.array(z.string()),
+  }),
+  evidence: z.array(z.string()).describe('kind:sha256, sorted'),
+  policySha256: z.string(),
+});
+
+export const SignatureJson = z
+  .object({
+    id: z.string(),
+    releaseId: z.string(),
+    kind: z.enum(['approval', 'withdrawal']),
+    role: z.string(),
+    meaning: z.string(),
+    signer: z.object({ username: z.string(), fullName: z.string() }),
+    delegation: z.object({ id: z.string(), onBehalfOf: z.string() }).nullable(),
+    authMethod: z.enum(['password', 'oidc']),
+    signedAt: z.string(),
+    contentHash: z.string().describe('SHA-256 of the canonical JSON of `content`'),
+    content: SignedContentJson,
+    withdraws: z.string().nullable(),
+    condition: z.object({ text: z.string(), owner: z.string(), deadline: z.string() }).nullable(),
+    status: z
+      .enum(['valid', 'condition-pending', 'stale', 'withdrawn', 'lapsed'])
+      .optional()
+      .describe('whether it counts now'),
+    statusReason: z.string().optional(),
+  })
+  .meta({ id: 'Signature' });
+
+export const SigningViewJson = z
+  .object({
+    content: SignedContentJson,
+    contentHash: z.string(),
+    lines: z.array(z.string()).describe('what a signature would cover now, for people'),
+    signatures: z.array(SignatureJson),
+  })
+  .meta({ id: 'SigningView' });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ROLES } from './access/roles.ts';
 import { EVIDENCE_KINDS } from './evidence-record.ts';
 import { RELEASE_STATES } from './release.ts';
 
@@ -144,3 +145,107 @@ export const RotatedKeyJson = z
 export const LeafTextPageJson = z
   .object({ items: z.array(z.string().describe('RFC 8785 canonical JSON of one entry')) })
   .meta({ id: 'LeafTextPage' });
+
+const RoleList = z.array(z.enum(ROLES));
+
+export const UserJson = z
+  .object({
+    id: z.string().describe('usr_ followed by a ULID'),
+    username: z.string(),
+    fullName: z.string().describe('the printed name signatures carry'),
+    roles: RoleList,
+    createdAt: z.string(),
+    createdBy: z.string(),
+    disabledAt: z.string().nullable(),
+  })
+  .meta({ id: 'User' });
+export type UserJson = z.infer<typeof UserJson>;
+
+export const UserListJson = z.object({ items: z.array(UserJson) }).meta({ id: 'UserList' });
+
+export const RoleChangeJson = z
+  .object({
+    user: UserJson,
+    changed: z
+      .boolean()
+      .describe('false when the role was already held (grant) or not held (revoke)'),
+  })
+  .meta({ id: 'RoleChange' });
+export type RoleChangeJson = z.infer<typeof RoleChangeJson>;
+
+export const ActorJson = z
+  .object({
+    id: z.string().describe('user:…, token:…, oidc:…'),
+    roles: RoleList,
+    method: z.string().optional(),
+    person: z.string().optional().describe('the person behind the credential, if any'),
+    services: z
+      .array(z.string())
+      .optional()
+      .describe('services the credential may write; absent: any'),
+  })
+  .meta({ id: 'Actor' });
+export type ActorJson = z.infer<typeof ActorJson>;
+
+export const SessionJson = z
+  .object({
+    token: z
+      .string()
+      .describe('dss_…: send as "Authorization: Bearer"; also set as the dossier_session cookie'),
+    expiresAt: z.string(),
+    user: UserJson,
+  })
+  .meta({ id: 'Session' });
+export type SessionJson = z.infer<typeof SessionJson>;
+
+export const TokenJson = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    roles: RoleList,
+    services: z.array(z.string()).nullable().describe('null: any service'),
+    createdAt: z.string(),
+    createdBy: z.string(),
+    expiresAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+    revokedBy: z.string().nullable(),
+  })
+  .meta({ id: 'ApiToken' });
+export type TokenJson = z.infer<typeof TokenJson>;
+
+export const TokenListJson = z.object({ items: z.array(TokenJson) }).meta({ id: 'ApiTokenList' });
+
+export const CreatedTokenJson = z
+  .object({
+    token: TokenJson,
+    value: z.string().describe('the token itself: shown only in this answer, store it now'),
+  })
+  .meta({ id: 'CreatedApiToken' });
+export type CreatedTokenJson = z.infer<typeof CreatedTokenJson>;
+
+export const TrainingRecordJson = z
+  .object({
+    id: z.string(),
+    username: z.string(),
+    course: z.string(),
+    version: z.string(),
+    completedOn: z.string().describe('YYYY-MM-DD'),
+    expiresOn: z.string().nullable().describe('YYYY-MM-DD, the last day it counts; null: never'),
+    recordedAt: z.string(),
+    recordedBy: z.string(),
+  })
+  .meta({ id: 'TrainingRecord' });
+export type TrainingRecordJson = z.infer<typeof TrainingRecordJson>;
+
+export const TrainingListJson = z
+  .object({ items: z.array(TrainingRecordJson) })
+  .meta({ id: 'TrainingRecordList' });
+
+export const EligibilityJson = z
+  .object({
+    eligible: z.boolean(),
+    code: z.enum(['ACCOUNT_DISABLED', 'ROLE_NOT_HELD', 'TRAINING_MISSING']).optional(),
+    reason: z.string().optional(),
+  })
+  .meta({ id: 'SigningEligibility' });
+export type EligibilityJson = z.infer<typeof EligibilityJson>;

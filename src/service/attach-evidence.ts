@@ -1,3 +1,4 @@
+import { assertMayWrite, assertServiceInScope } from '../core/access/permissions.ts';
 import type { Actor } from '../core/actor.ts';
 import { DossierError } from '../core/errors.ts';
 import {
@@ -48,8 +49,10 @@ export async function attachEvidence(
   actor: Actor,
   request: AttachEvidenceRequest,
 ): Promise<AttachEvidenceResult> {
+  assertMayWrite(actor, 'attach evidence');
   const { kind, name } = checkRequest(request, deps.config.maxUploadBytes);
   const release = await getRelease(deps, request.release);
+  assertServiceInScope(actor, release.service);
   const staged = await stageBody(deps, request.body);
   let recognized: RecognizedEvidence;
   try {

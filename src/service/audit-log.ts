@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { assertAdmin } from '../core/access/permissions.ts';
 import type { Actor } from '../core/actor.ts';
 import type { AuditEntry } from '../core/audit-log/audit-entry.ts';
 import { formatCheckpoint } from '../core/audit-log/checkpoint.ts';
@@ -155,9 +156,7 @@ export async function rotateLogKey(
   deps: Pick<ServiceDeps, 'store' | 'signer' | 'clock'>,
   actor: Actor,
 ): Promise<{ previous: string; active: string }> {
-  if (!actor.roles.includes('admin')) {
-    throw new DossierError('FORBIDDEN', 'only an admin may rotate the log signing key');
-  }
+  assertAdmin(actor, 'rotate the log signing key');
   // Seal what the old key vouches for before it stops signing.
   await latestCheckpoint(deps);
   const previous = deps.signer.activeKeyName();

@@ -21,6 +21,12 @@ export const SETTINGS = {
   blobStore: { flag: '--blob-store', env: 'DOSSIER_BLOB_STORE', default: 'file' },
   trustedRoot: { flag: '--trusted-root', env: 'DOSSIER_TRUSTED_ROOT', default: undefined },
   dsseKeys: { flag: '--dsse-keys', env: 'DOSSIER_DSSE_KEYS', default: undefined },
+  accessConfig: { flag: '--access-config', env: 'DOSSIER_ACCESS_CONFIG', default: undefined },
+  sessionTtlSeconds: {
+    flag: '--session-ttl-seconds',
+    env: 'DOSSIER_SESSION_TTL_SECONDS',
+    default: 8 * 60 * 60, // 8 hours
+  },
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -49,6 +55,12 @@ const ConfigSchema = z
     blobStore: z.enum(['file', 'postgres'], { error: 'must be file or postgres' }),
     trustedRoot: z.string().min(1).optional(),
     dsseKeys: z.string().min(1).optional(),
+    accessConfig: z.string().min(1).optional(),
+    sessionTtlSeconds: z.coerce
+      .number({ error: 'must be a number of seconds' })
+      .int('must be a whole number of seconds')
+      .min(60, 'must be at least 60 seconds')
+      .max(30 * 24 * 60 * 60, 'must be at most 30 days'),
   })
   .strict();
 

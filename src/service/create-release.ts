@@ -1,3 +1,4 @@
+import { assertMayWrite, assertServiceInScope } from '../core/access/permissions.ts';
 import type { Actor } from '../core/actor.ts';
 import { DossierError } from '../core/errors.ts';
 import {
@@ -21,8 +22,10 @@ export async function createRelease(
   actor: Actor,
   input: unknown,
 ): Promise<CreateReleaseResult> {
+  assertMayWrite(actor, 'create releases');
   const parsed = ReleaseInputSchema.safeParse(input);
   if (!parsed.success) throw invalidInput('release', toInputIssues(parsed.error));
+  assertServiceInScope(actor, parsed.data.service);
   const requested = buildRelease({
     id: deps.ids.next('rel'),
     input: parsed.data,

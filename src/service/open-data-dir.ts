@@ -1,20 +1,28 @@
 import { access, constants, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { AccessConfig } from '../core/access/access-config.ts';
 import { DossierError } from '../core/errors.ts';
 import { openFileBlobStore } from '../store/blob/file-blob-store.ts';
 import { openPostgresBlobStore } from '../store/postgres/pg-blob-store.ts';
 import { openPostgresStore } from '../store/postgres/postgres-store.ts';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.ts';
+import { loadAccessConfig } from './access-settings.ts';
 import { type Clock, systemClock } from './clock.ts';
-import type { Config } from './config.ts';
+import { type Config, SETTINGS } from './config.ts';
+import type { AccessSettings } from './deps.ts';
 import { ulidGenerator } from './ids.ts';
 import { loadTrust } from './load-trust.ts';
 import { reconcileLogKeys } from './log-identity.ts';
 import { openLogKeyring } from './log-keyring.ts';
+import { DEFAULT_PASSWORD_PARAMS, type PasswordHashParams } from './password-hash.ts';
 import { createServices, type Services } from './services.ts';
 
 export interface OpenDataDirOptions {
   clock?: Clock;
+  /** Access configuration to use instead of reading `config.accessConfig` (tests). */
+  access?: AccessConfig;
+  /** Password hash cost (tests use a cheaper one); the default is DEFAULT_PASSWORD_PARAMS. */
+  passwordParams?: PasswordHashParams;
 }
 
 /**
@@ -28,7 +36,16 @@ export interface OpenDataDirOptions {
 export async function openDataDir(
   config: Pick<Config, 'dataDir' | 'maxUploadBytes'> &
     Partial<
-      Pick<Config, 'trustedRoot' | 'dsseKeys' | 'databaseUrl' | 'databaseSchema' | 'blobStore'>
+      Pick<
+        Config,
+        | 'trustedRoot'
+        | 'dsseKeys'
+        | 'databaseUrl'
+        | 'databaseSchema'
+        | 'blobStore'
+        | 'accessConfig'
+        | 'sessionTtlSeconds'
+      >
     >,
   options: OpenDataDirOptions = {},
 ): Promise<Services> {
@@ -44,6 +61,11 @@ export async function openDataDir(
     );
   }
   const trust = await loadTrust(config);
+  const accessSettings: AccessSettings = {
+    config: options.access ?? (await loadAccessConfig(config.accessConfig)),
+    sessionTtlSeconds: config.sessionTtlSeconds ?? SETTINGS.sessionTtlSeconds.default,
+    passwordParams: options.passwordParams ?? DEFAULT_PASSWORD_PARAMS,
+  };
   const clock = options.clock ?? systemClock;
   const store = config.databaseUrl
     ? await openPostgresStore({
@@ -70,7 +92,16 @@ export async function openDataDir(
     await store.close();
     throw error;
   });
-  return createServices({ store, blobs, clock, ids: ulidGenerator(clock), signer, config, trust });
+  return createServices({
+    store,
+    blobs,
+    clock,
+    ids: ulidGenerator(clock),
+    signer,
+    config,
+    trust,
+    access: accessSettings,
+  });
 }
 
 /** For messages: where the records live. */

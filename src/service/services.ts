@@ -5,6 +5,8 @@ import {
   listExceptions,
   requestException,
 } from './approval/exceptions.ts';
+import { signApproval, withdrawApproval } from './approval/sign.ts';
+import { meetCondition, signingView } from './approval/signatures.ts';
 import { type AttachEvidenceRequest, attachEvidence } from './attach-evidence.ts';
 import {
   consistencyProof,
@@ -19,6 +21,7 @@ import type { ServiceDeps } from './deps.ts';
 import { listEvidence, openBlob } from './evidence-queries.ts';
 import { exportDossier } from './export/export-dossier.ts';
 import { importLegacyRelease } from './import-legacy-release.ts';
+import { oidcVerifier } from './oidc.ts';
 import { createChange, getChange, listChanges } from './policy/changes.ts';
 import { listDeployments, recordDeployment } from './policy/deployments.ts';
 import { decideGate, gateHistory } from './policy/gate.ts';
@@ -26,14 +29,26 @@ import { applyPolicy, showPolicy, validatePolicy } from './policy/policies.ts';
 import { assessRisk, chooseClass, editNarrative, riskHistory } from './policy/risk.ts';
 import { getService, putService } from './policy/service-records.ts';
 import { checkReady } from './ready.ts';
+import { reauthenticate } from './reauthenticate.ts';
 import { getRelease, type ListReleasesOptions, listReleases } from './release-queries.ts';
-import { authenticate, ensureBootstrapToken } from './tokens.ts';
+import { login, logout } from './sessions.ts';
+import {
+  authenticate,
+  type Credentials,
+  createToken,
+  ensureBootstrapToken,
+  listTokens,
+  revokeToken,
+} from './tokens.ts';
+import { checkSigningEligibility, listTraining, recordTraining } from './training.ts';
+import { createUser, disableUser, grantRole, listUsers, requireUser, revokeRole } from './users.ts';
 
 /**
  * The composition root: every use case bound to one set of dependencies. The API, the CLI in
  * `--local` mode and the tests all call Dossier through this object.
  */
 export function createServices(deps: ServiceDeps) {
+  const verifyOidc = oidcVerifier(deps);
   return {
     deps,
     releases: {
@@ -81,6 +96,16 @@ export function createServices(deps: ServiceDeps) {
         decideGate(deps, actor, idOrTag, environment),
       history: (idOrTag: string) => gateHistory(deps, idOrTag),
     },
+    approvals: {
+      /** What a signature would cover now, and every signature with its status. */
+      view: (idOrTag: string) => signingView(deps, idOrTag),
+      sign: (actor: Actor, idOrTag: string, input: unknown) =>
+        signApproval(deps, actor, idOrTag, input),
+      withdraw: (actor: Actor, signatureId: string, input: unknown) =>
+        withdrawApproval(deps, actor, signatureId, input),
+      meetCondition: (actor: Actor, signatureId: string, evidenceId: string) =>
+        meetCondition(deps, actor, signatureId, evidenceId),
+    },
     exceptions: {
       request: (actor: Actor, input: unknown) => requestException(deps, actor, input),
       approve: (actor: Actor, id: string) => approveException(deps, actor, id),
@@ -103,8 +128,37 @@ export function createServices(deps: ServiceDeps) {
       rotateKey: (actor: Actor) => rotateLogKey(deps, actor),
     },
     tokens: {
-      authenticate: (bearer: string | undefined) => authenticate(deps, bearer),
+      /** A bearer value (API token, session token or OIDC ID token) or a request's credentials. */
+      authenticate: (credentials: Credentials | string | undefined) =>
+        authenticate(deps, credentials, verifyOidc),
       ensureBootstrap: (chosen: string | undefined) => ensureBootstrapToken(deps, chosen),
+      create: (actor: Actor, input: unknown) => createToken(deps, actor, input),
+      list: (actor: Actor) => listTokens(deps, actor),
+      revoke: (actor: Actor, idOrName: string) => revokeToken(deps, actor, idOrName),
+    },
+    users: {
+      create: (actor: Actor, input: unknown) => createUser(deps, actor, input),
+      get: (username: string) => requireUser(deps, username),
+      list: () => listUsers(deps),
+      disable: (actor: Actor, username: string) => disableUser(deps, actor, username),
+      grantRole: (actor: Actor, username: string, input: unknown) =>
+        grantRole(deps, actor, username, input),
+      revokeRole: (actor: Actor, username: string, input: unknown) =>
+        revokeRole(deps, actor, username, input),
+    },
+    training: {
+      record: (actor: Actor, username: string, input: unknown) =>
+        recordTraining(deps, actor, username, input),
+      list: (username: string) => listTraining(deps, username),
+      /** Whether the user may sign for the role now (account, role, current training). */
+      eligibility: (username: string, role: string) =>
+        checkSigningEligibility(deps, username, role),
+    },
+    sessions: {
+      login: (input: unknown) => login(deps, input),
+      logout: (token: string) => logout(deps, token),
+      /** The password check a signature needs at the moment of signing (21 CFR 11.200). */
+      reauthenticate: (actor: Actor, password: string) => reauthenticate(deps, actor, password),
     },
     /** Throws STORAGE_UNAVAILABLE unless the store answers a read within a few seconds. */
     ready: () => checkReady(deps),

@@ -42,7 +42,11 @@ describe('bootstrap token and authentication', () => {
     try {
       await other.services.tokens.ensureBootstrap('operator-chosen-token-0001');
       const actor = await other.services.tokens.authenticate('operator-chosen-token-0001');
-      assert.deepEqual(actor, { id: 'token:bootstrap-admin', roles: ['admin'] });
+      assert.deepEqual(actor, {
+        id: 'token:bootstrap-admin',
+        roles: ['admin'],
+        method: 'api-token',
+      });
       await assert.rejects(other.services.tokens.authenticate(undefined), {
         code: 'UNAUTHENTICATED',
         message: /Bearer/,

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { buildEvidence, buildRelease } from '../../test/support/builders.ts';
+import type { Session } from '../core/access/session.ts';
+import type { TrainingRecord } from '../core/access/training.ts';
+import type { User } from '../core/access/user.ts';
 import type { ApiToken } from '../core/api-token.ts';
 import { isAuditEntryIntact } from '../core/audit-log/audit-entry.ts';
 import { canonicalJson } from '../core/audit-log/canonical-json.ts';
@@ -173,13 +176,174 @@ export function runStoreConformance({ name, open }: StoreConformanceOptions): vo
         name: `ci-${Date.now()}`,
         tokenHash: 'd'.repeat(64),
         roles: ['admin'],
+        services: null,
         createdAt: '2026-11-23T10:00:00.000Z',
         createdBy: 'system',
+        expiresAt: null,
+        revokedAt: null,
+        revokedBy: null,
       };
       await store.transaction((tx) => tx.insertToken(token));
       assert.deepEqual(await store.findTokenByHash(token.tokenHash), token);
       assert.equal(await store.findTokenByHash('e'.repeat(64)), undefined);
       assert.equal(await store.countTokens(), before + 1);
+    });
+
+    it('keeps a token’s scope and expiry, finds it by id or name, and revokes it once', async () => {
+      const token: ApiToken = {
+        id: 'tok_SCOPED',
+        name: 'ci-scoped',
+        tokenHash: '7'.repeat(64),
+        roles: ['engineering', 'qa'],
+        services: ['payments-api', 'ledger'],
+        createdAt: '2026-11-23T10:00:00.000Z',
+        createdBy: 'user:alice',
+        expiresAt: '2027-02-21T10:00:00.000Z',
+        revokedAt: null,
+        revokedBy: null,
+      };
+      await store.transaction((tx) => tx.insertToken(token));
+      assert.deepEqual(await store.findToken('tok_SCOPED'), token);
+      assert.deepEqual(await store.findToken('ci-scoped'), token);
+      assert.equal(await store.findToken('nope'), undefined);
+      await store.transaction((tx) => tx.revokeToken(token.id, '2026-11-24T00:00:00.000Z', 'a'));
+      await store.transaction((tx) => tx.revokeToken(token.id, '2026-12-24T00:00:00.000Z', 'b'));
+      const revoked = await store.findTokenByHash(token.tokenHash);
+      assert.equal(revoked?.revokedAt, '2026-11-24T00:00:00.000Z');
+      assert.equal(revoked?.revokedBy, 'a');
+      assert.ok((await store.listTokens()).some((listed) => listed.id === token.id));
+    });
+
+    it('stores users with their roles, refuses a taken username, grants and revokes', async () => {
+      const user: User = {
+        id: 'usr_ALICE',
+        username: 'alice',
+        fullName: 'Alice Example',
+        roles: ['qa', 'engineering'],
+        createdAt: '2026-11-23T10:00:00.000Z',
+        createdBy: 'token:bootstrap-admin',
+        disabledAt: null,
+      };
+      await store.transaction((tx) => tx.insertUser(user, { passwordHash: 'scrypt$x' }));
+      assert.deepEqual(await store.getUser('alice'), { ...user, roles: ['engineering', 'qa'] });
+      await assert.rejects(
+        store.transaction((tx) =>
+          tx.insertUser({ ...user, id: 'usr_OTHER' }, { passwordHash: 'scrypt$y' }),
+        ),
+        (error) => error instanceof StoreConflictError,
+      );
+      const changes = await store.transaction(async (tx) => [
+        await tx.grantRole(user.id, 'security', '2026-11-23T11:00:00.000Z', 'user:root'),
+        await tx.grantRole(user.id, 'security', '2026-11-23T11:00:00.000Z', 'user:root'),
+        await tx.revokeRole(user.id, 'qa'),
+        await tx.revokeRole(user.id, 'qa'),
+      ]);
+      assert.deepEqual(changes, [true, false, true, false]);
+      assert.deepEqual((await store.getUser('alice'))?.roles, ['engineering', 'security']);
+      assert.deepEqual(
+        (await store.listUsers()).find((listed) => listed.username === 'alice')?.roles,
+        ['engineering', 'security'],
+      );
+      assert.equal(await store.getUser('nobody'), undefined);
+    });
+
+    it('keeps password hashes and failed attempts apart from the user record, and disables', async () => {
+      const user: User = {
+        id: 'usr_BOB',
+        username: 'bob',
+        fullName: 'Bob',
+        roles: [],
+        createdAt: '2026-11-23T10:00:00.000Z',
+        createdBy: 'system',
+        disabledAt: null,
+      };
+      await store.transaction((tx) => tx.insertUser(user, { passwordHash: 'scrypt$hash' }));
+      assert.ok(!JSON.stringify(await store.getUser('bob')).includes('scrypt'));
+      assert.deepEqual(await store.getUserCredentials(user.id), {
+        userId: user.id,
+        passwordHash: 'scrypt$hash',
+        failedAttempts: 0,
+        lockedUntil: null,
+      });
+      await store.transaction((tx) =>
+        tx.setAuthState(user.id, { failedAttempts: 5, lockedUntil: '2026-11-23T10:15:00.000Z' }),
+      );
+      await store.transaction((tx) => tx.setPasswordHash(user.id, 'scrypt$stronger'));
+      assert.equal((await store.getUserCredentials(user.id))?.passwordHash, 'scrypt$stronger');
+      assert.equal((await store.getUserCredentials(user.id))?.failedAttempts, 5);
+      assert.equal(
+        (await store.getUserCredentials(user.id))?.lockedUntil,
+        '2026-11-23T10:15:00.000Z',
+      );
+      await store.transaction((tx) => tx.setUserDisabled(user.id, '2026-11-23T12:00:00.000Z'));
+      await store.transaction((tx) => tx.setUserDisabled(user.id, '2026-11-30T12:00:00.000Z'));
+      assert.equal((await store.getUser('bob'))?.disabledAt, '2026-11-23T12:00:00.000Z');
+    });
+
+    it('finds sessions by token hash and ends them once', async () => {
+      const user: User = {
+        id: 'usr_CAROL',
+        username: 'carol',
+        fullName: 'Carol',
+        roles: ['auditor'],
+        createdAt: '2026-11-23T10:00:00.000Z',
+        createdBy: 'system',
+        disabledAt: null,
+      };
+      const session: Session = {
+        id: 'ses_1',
+        tokenHash: '5'.repeat(64),
+        userId: user.id,
+        username: 'carol',
+        createdAt: '2026-11-23T10:00:00.000Z',
+        expiresAt: '2026-11-23T18:00:00.000Z',
+        endedAt: null,
+      };
+      await store.transaction(async (tx) => {
+        await tx.insertUser(user, { passwordHash: 'scrypt$c' });
+        await tx.insertSession(session);
+      });
+      assert.deepEqual(await store.findSessionByHash(session.tokenHash), session);
+      await store.transaction((tx) => tx.endSession(session.id, '2026-11-23T11:00:00.000Z'));
+      await store.transaction((tx) => tx.endSession(session.id, '2026-11-23T12:00:00.000Z'));
+      assert.equal(
+        (await store.findSessionByHash(session.tokenHash))?.endedAt,
+        '2026-11-23T11:00:00.000Z',
+      );
+      assert.equal(await store.findSessionByHash('4'.repeat(64)), undefined);
+    });
+
+    it('lists a user’s training records in the order recorded', async () => {
+      const user: User = {
+        id: 'usr_DAN',
+        username: 'dan',
+        fullName: 'Dan',
+        roles: ['qa'],
+        createdAt: '2026-11-23T10:00:00.000Z',
+        createdBy: 'system',
+        disabledAt: null,
+      };
+      const first: TrainingRecord = {
+        id: 'trn_1',
+        username: 'dan',
+        course: 'GCP-101',
+        version: '3',
+        completedOn: '2026-01-10',
+        expiresOn: '2027-01-10',
+        recordedAt: '2026-11-23T10:00:00.000Z',
+        recordedBy: 'user:root',
+      };
+      const second: TrainingRecord = { ...first, id: 'trn_2', course: 'SOP-7', expiresOn: null };
+      await store.transaction(async (tx) => {
+        await tx.insertUser(user, { passwordHash: 'scrypt$d' });
+        await tx.insertTraining(first);
+        await tx.insertTraining(second);
+      });
+      assert.deepEqual(await store.listTraining('dan'), [first, second]);
+      assert.deepEqual(await store.listTraining('nobody'), []);
+      await assert.rejects(
+        store.transaction((tx) => tx.insertTraining({ ...first, id: 'trn_3', username: 'ghost' })),
+      );
     });
 
     it('appends audit entries at consecutive sequence numbers with intact leaf hashes', async () => {

@@ -1,3 +1,7 @@
+import type { Role } from '../core/access/roles.ts';
+import type { Session } from '../core/access/session.ts';
+import type { TrainingRecord } from '../core/access/training.ts';
+import type { User, UserCredentials } from '../core/access/user.ts';
 import type { ApiToken } from '../core/api-token.ts';
 import type { ConditionFulfilment, SignatureRecord } from '../core/approval/signature.ts';
 import type { AuditEntry, AuditEntryInput } from '../core/audit-log/audit-entry.ts';
@@ -64,6 +68,18 @@ export interface StoreReader {
   isBlobReferenced(sha256: string): Promise<boolean>;
   findTokenByHash(tokenHash: string): Promise<ApiToken | undefined>;
   countTokens(): Promise<number>;
+  /** Every token, revoked and expired ones too, oldest first. */
+  listTokens(): Promise<ApiToken[]>;
+  /** A token by its id (tok_…) or its name. */
+  findToken(idOrName: string): Promise<ApiToken | undefined>;
+  /** A user by (lowercase) username, with the roles granted now. */
+  getUser(username: string): Promise<User | undefined>;
+  /** Every user, in username order. */
+  listUsers(): Promise<User[]>;
+  getUserCredentials(userId: string): Promise<UserCredentials | undefined>;
+  /** A user's training records, oldest first. */
+  listTraining(username: string): Promise<TrainingRecord[]>;
+  findSessionByHash(tokenHash: string): Promise<Session | undefined>;
   listAuditEntries(query: AuditQuery): Promise<AuditEntry[]>;
   /** Entries as their canonical leaf texts (what each leaf hash covers), in sequence order. */
   listAuditLeafTexts(query: AuditQuery): Promise<string[]>;
@@ -145,6 +161,26 @@ export interface StoreTx extends StoreReader {
   /** Inserts the record and counts it on its release. */
   insertEvidence(evidence: Evidence): Promise<void>;
   insertToken(token: ApiToken): Promise<void>;
+  /** Marks a token revoked; the record stays. */
+  revokeToken(id: string, at: string, by: string): Promise<void>;
+  /** Inserts the account, its password hash and its initial role grants; a taken username conflicts. */
+  insertUser(user: User, credentials: Pick<UserCredentials, 'passwordHash'>): Promise<void>;
+  setUserDisabled(userId: string, at: string): Promise<void>;
+  /** Adds a grant; false if the user already held the role. */
+  grantRole(userId: string, role: Role, at: string, by: string): Promise<boolean>;
+  /** Removes a grant; false if the user did not hold the role. */
+  revokeRole(userId: string, role: Role): Promise<boolean>;
+  /** Records the outcome of a password check: failed attempts and lockout. */
+  setAuthState(
+    userId: string,
+    state: Pick<UserCredentials, 'failedAttempts' | 'lockedUntil'>,
+  ): Promise<void>;
+  /** Replaces the password hash (a rehash with stronger parameters at sign-in). */
+  setPasswordHash(userId: string, passwordHash: string): Promise<void>;
+  insertSession(session: Session): Promise<void>;
+  endSession(id: string, at: string): Promise<void>;
+  /** Training records are write-once. */
+  insertTraining(record: TrainingRecord): Promise<void>;
   /**
    * Appends at the next sequence number, stores the Merkle subtree hashes the new leaf completes,
    * and returns the sealed entry.

@@ -79,7 +79,7 @@ describe('dossier CLI: bad input exits 2 and stores nothing', () => {
   it('DOSSIER_URL set but no DOSSIER_TOKEN → exit 2, stderr names DOSSIER_TOKEN, and the release is not created', async () => {
     const run = await runDossier(createArgs('1.0.4'), { env: { DOSSIER_URL: server.url } });
     assert.equal(run.code, 2, describeRun(run));
-    assert.match(run.stderr, /no API token: set DOSSIER_TOKEN/);
+    assert.match(run.stderr, /no credentials: set DOSSIER_TOKEN/);
     await assertNoRelease('orders@1.0.4');
   });
 

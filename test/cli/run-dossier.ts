@@ -17,6 +17,8 @@ export interface RunDossierOptions {
   /** Added to a clean environment that holds no DOSSIER_* variable of the test runner's. */
   env?: Record<string, string>;
   cwd?: string;
+  /** Written to the command's standard input, which is then closed (default: no input). */
+  input?: string;
 }
 
 /** A server the CLI can be pointed at, as a pipeline would: through the environment. */
@@ -34,8 +36,10 @@ export function runDossier(args: string[], options: RunDossierOptions = {}): Pro
     const child = spawn(dossierBin, args, {
       env: { ...cleanEnv(), ...options.env },
       cwd: options.cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
+    // Always a pipe, closed at once when there is no input: the command never waits on a terminal.
+    child.stdin.end(options.input ?? '');
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/api/server.ts';
+import type { AccessConfig } from '../../src/core/access/access-config.ts';
 import { openTestServices, type TestServices } from './services.ts';
 
 export interface ApiUnderTest extends TestServices {
@@ -17,11 +18,12 @@ export const TEST_TOKEN = 'api-test-token-0123456789';
 
 /** The real server on 127.0.0.1 (ephemeral port) over a temporary data directory. */
 export async function startApi(
-  options: { maxUploadBytes?: number; withWeb?: boolean } = {},
+  options: { maxUploadBytes?: number; withWeb?: boolean; access?: AccessConfig } = {},
 ): Promise<ApiUnderTest> {
-  const t = await openTestServices(
-    options.maxUploadBytes === undefined ? {} : { maxUploadBytes: options.maxUploadBytes },
-  );
+  const t = await openTestServices({
+    ...(options.maxUploadBytes === undefined ? {} : { maxUploadBytes: options.maxUploadBytes }),
+    ...(options.access === undefined ? {} : { access: options.access }),
+  });
   await t.services.tokens.ensureBootstrap(TEST_TOKEN);
   let webRoot: string | undefined;
   if (options.withWeb) {

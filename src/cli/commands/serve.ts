@@ -20,6 +20,8 @@ interface ServeOptions {
   blobStore?: string;
   trustedRoot?: string;
   dsseKeys?: string;
+  accessConfig?: string;
+  sessionTtlSeconds?: string;
 }
 
 export function registerServe(program: Command, io: Output, version: string): void {
@@ -41,6 +43,11 @@ export function registerServe(program: Command, io: Output, version: string): vo
       'Sigstore trusted_root.json to verify Sigstore bundles against',
     )
     .option('--dsse-keys <file>', 'JSON list of { keyId, pem | pemFile } for DSSE signatures')
+    .option(
+      '--access-config <file>',
+      'trusted OIDC issuers, CI identities and training rules (YAML or JSON; docs/access.md)',
+    )
+    .option('--session-ttl-seconds <n>', 'how long a sign-in session lasts')
     .action(async (options: ServeOptions) => {
       const config = loadConfig({
         flags: {
@@ -53,6 +60,8 @@ export function registerServe(program: Command, io: Output, version: string): vo
           blobStore: options.blobStore,
           trustedRoot: options.trustedRoot,
           dsseKeys: options.dsseKeys,
+          accessConfig: options.accessConfig,
+          sessionTtlSeconds: options.sessionTtlSeconds,
         },
         env: process.env,
       });

@@ -24,6 +24,18 @@ export const AUDIT_ACTIONS = [
   'signature.withdrawn',
   'signature.refused',
   'signature.condition_met',
+  'token.revoked',
+  'user.created',
+  'user.disabled',
+  'user.password_rehashed',
+  'role.granted',
+  'role.revoked',
+  'role.change_refused',
+  'training.recorded',
+  'session.started',
+  'session.ended',
+  'auth.login_failed',
+  'auth.reauth_failed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

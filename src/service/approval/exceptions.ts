@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { assertMayWrite } from '../../core/access/permissions.ts';
+import { userActor } from '../../core/access/user.ts';
 import type { Actor } from '../../core/actor.ts';
 import { DossierError } from '../../core/errors.ts';
 import {
@@ -47,6 +49,7 @@ export async function requestException(
   actor: Actor,
   input: unknown,
 ): Promise<ExceptionRecord> {
+  assertMayWrite(actor, 'request exceptions');
   const parsed = ExceptionInputSchema.safeParse(input);
   if (!parsed.success) throw invalidInput('exception', toInputIssues(parsed.error));
   const data = parsed.data;
@@ -65,7 +68,7 @@ export async function requestException(
     },
     reason: data.reason,
     compensatingControl: data.compensatingControl,
-    requestedBy: actor.id,
+    requestedBy: personOf(actor),
     requestedAt: now.toISOString(),
     expiresAt: new Date(data.expiresAt).toISOString(),
     approval: null,
@@ -104,12 +107,12 @@ export async function approveException(
   const now = deps.clock.now();
   const problem = exceptionApprovalProblem(
     exception,
-    { approver: actor.id, approverRoles: actor.roles, allowedRoles },
+    { approver: personOf(actor), approverRoles: actor.roles, allowedRoles },
     now,
   );
   if (problem) await refuse(deps, actor, `exception:${exception.id}`, problem);
   const role = actor.roles.find((held) => allowedRoles.includes(held)) ?? 'admin';
-  const approval = { approvedBy: actor.id, role, approvedAt: now.toISOString() };
+  const approval = { approvedBy: personOf(actor), role, approvedAt: now.toISOString() };
   await deps.store.transaction(async (tx) => {
     await tx.insertExceptionApproval(exception.id, approval);
     await tx.appendAudit({
@@ -191,6 +194,14 @@ function waivableIds(policy: Policy): Set<string> {
     for (const source of environment.promoteFrom) ids.add(`promote-from:${source}`);
   }
   return ids;
+}
+
+/**
+ * The person behind an actor (`user:alice`, whether signed in or using a token they created), so
+ * one person cannot request with a token and approve in a session.
+ */
+function personOf(actor: Actor): string {
+  return actor.person !== undefined ? userActor(actor.person) : actor.id;
 }
 
 function subjectOf(exception: ExceptionRecord): string {

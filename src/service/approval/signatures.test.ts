@@ -68,7 +68,7 @@ describe('signatures (approvals)', () => {
   it('shows earlier signatures as no longer covering the release once evidence is added', async () => {
     const release = await newRelease();
     await sign('quinn', 'qa', release.id);
-    await t.services.evidence.attach(actorOf('ci', []), {
+    await t.services.evidence.attach(actorOf('ci', ['engineering']), {
       release: release.id,
       kind: 'custom',
       name: 'late.txt',
@@ -169,7 +169,7 @@ describe('signatures (approvals)', () => {
 
   it('keeps a conditional approval counting until its deadline unless the condition is met', async () => {
     const release = await newRelease();
-    const { evidence } = await t.services.evidence.attach(actorOf('ci', []), {
+    const { evidence } = await t.services.evidence.attach(actorOf('ci', ['engineering']), {
       release: release.id,
       kind: 'custom',
       name: 'field-test.txt',

@@ -1,3 +1,4 @@
+import { assertMayWrite } from '../../core/access/permissions.ts';
 import type { Actor } from '../../core/actor.ts';
 import {
   buildChange,
@@ -29,6 +30,7 @@ export async function createChange(
   actor: Actor,
   input: unknown,
 ): Promise<CreateChangeResult> {
+  assertMayWrite(actor, 'create change requests');
   const parsed = ChangeInputSchema.safeParse(input);
   if (!parsed.success) throw invalidInput('change request', toInputIssues(parsed.error));
   const now = deps.clock.now();

@@ -1,3 +1,4 @@
+import { assertMayWrite } from '../../core/access/permissions.ts';
 import type { Actor } from '../../core/actor.ts';
 import {
   buildDeployment,
@@ -18,6 +19,7 @@ export async function recordDeployment(
   idOrTag: string,
   input: unknown,
 ): Promise<Deployment> {
+  assertMayWrite(actor, 'record deployments');
   const parsed = DeploymentInputSchema.safeParse(input);
   if (!parsed.success) throw invalidInput('deployment', toInputIssues(parsed.error));
   const release = await getRelease(deps, idOrTag);

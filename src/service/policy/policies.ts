@@ -1,3 +1,4 @@
+import { assertMayWrite } from '../../core/access/permissions.ts';
 import type { Actor } from '../../core/actor.ts';
 import { DossierError } from '../../core/errors.ts';
 import type { Policy, PolicyProblem } from '../../core/policy/policy-schema.ts';
@@ -46,6 +47,7 @@ export async function applyPolicy(
   text: string,
   service?: string,
 ): Promise<AppliedPolicy> {
+  assertMayWrite(actor, 'apply policies');
   const scope = checkScope(service);
   const policy = parseSubmittedPolicy(text);
   const now = deps.clock.now().toISOString();

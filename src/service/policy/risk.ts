@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { assertMayWrite } from '../../core/access/permissions.ts';
 import type { Actor } from '../../core/actor.ts';
 import type { JsonValue } from '../../core/audit-log/canonical-json.ts';
 import type { ChangeRequest } from '../../core/change/change-request.ts';
@@ -53,6 +54,7 @@ export async function assessRisk(
   changeId: string,
   input: unknown,
 ): Promise<RiskRecord> {
+  assertMayWrite(actor, 'assess risk');
   const parsed = StatedRiskSchema.safeParse(input);
   if (!parsed.success) throw invalidInput('risk factors', toInputIssues(parsed.error));
   const stated: StatedRiskFactors = parsed.data;
@@ -104,6 +106,7 @@ export async function chooseClass(
   changeId: string,
   input: unknown,
 ): Promise<RiskRecord> {
+  assertMayWrite(actor, 'choose a risk class');
   const parsed = RiskChoiceSchema.safeParse(input);
   if (!parsed.success) throw invalidInput('risk class choice', toInputIssues(parsed.error));
   const change = await findChange(deps, changeId);
@@ -150,6 +153,7 @@ export async function editNarrative(
   changeId: string,
   input: unknown,
 ): Promise<RiskRecord> {
+  assertMayWrite(actor, 'edit a risk narrative');
   const parsed = NarrativeEditSchema.safeParse(input);
   if (!parsed.success) throw invalidInput('risk narrative', toInputIssues(parsed.error));
   const change = await findChange(deps, changeId);

@@ -1,3 +1,4 @@
+import { assertMayWrite } from '../../core/access/permissions.ts';
 import type { Actor } from '../../core/actor.ts';
 import { DossierError } from '../../core/errors.ts';
 import {
@@ -16,6 +17,7 @@ export async function putService(
   name: string,
   input: unknown,
 ): Promise<ServiceRecord> {
+  assertMayWrite(actor, 'change service records');
   checkServiceName(name);
   const parsed = ServiceInputSchema.safeParse(input);
   if (!parsed.success) throw invalidInput('service', toInputIssues(parsed.error));

@@ -285,6 +285,65 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 6,
+    name: 'user accounts, role grants, sessions, training records; token scope, expiry and revocation',
+    sql: `
+      ALTER TABLE api_tokens
+        ADD COLUMN services   text[],
+        ADD COLUMN expires_at text,
+        ADD COLUMN revoked_at text,
+        ADD COLUMN revoked_by text;
+
+      -- Accounts are disabled, never removed: the audit log and signatures name them.
+      CREATE TABLE users (
+        id              text PRIMARY KEY,
+        username        text NOT NULL CONSTRAINT users_username_unique UNIQUE,
+        full_name       text NOT NULL,
+        created_at      text NOT NULL,
+        created_by      text NOT NULL,
+        disabled_at     text,
+        password_hash   text NOT NULL,
+        failed_attempts integer NOT NULL DEFAULT 0,
+        locked_until    text
+      );
+      CREATE TRIGGER users_no_delete BEFORE DELETE OR TRUNCATE ON users
+        FOR EACH STATEMENT EXECUTE FUNCTION refuse_change('user accounts are disabled, never deleted');
+
+      -- The roles held now; the audit log keeps every grant and revocation.
+      CREATE TABLE role_grants (
+        user_id    text NOT NULL REFERENCES users (id),
+        role       text NOT NULL,
+        granted_at text NOT NULL,
+        granted_by text NOT NULL,
+        PRIMARY KEY (user_id, role)
+      );
+
+      CREATE TABLE sessions (
+        id         text PRIMARY KEY,
+        token_hash text NOT NULL CONSTRAINT sessions_token_hash_unique UNIQUE,
+        user_id    text NOT NULL REFERENCES users (id),
+        created_at text NOT NULL,
+        expires_at text NOT NULL,
+        ended_at   text
+      );
+
+      CREATE TABLE training_records (
+        seq          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id           text NOT NULL CONSTRAINT training_records_id_unique UNIQUE,
+        user_id      text NOT NULL REFERENCES users (id),
+        course       text NOT NULL,
+        version      text NOT NULL,
+        completed_on text NOT NULL,
+        expires_on   text,
+        recorded_at  text NOT NULL,
+        recorded_by  text NOT NULL
+      );
+      CREATE INDEX training_records_by_user ON training_records (user_id, seq);
+      CREATE TRIGGER training_records_write_once BEFORE UPDATE OR DELETE OR TRUNCATE ON training_records
+        FOR EACH STATEMENT EXECUTE FUNCTION refuse_change('training records are write-once');
+    `,
+  },
+  {
     version: 11,
     name: 'signatures, condition fulfilments and exceptions',
     sql: `

@@ -1,5 +1,9 @@
 import pg from 'pg';
-import type { ApiToken, Role } from '../../core/api-token.ts';
+import { type Role, sortRoles } from '../../core/access/roles.ts';
+import type { Session } from '../../core/access/session.ts';
+import type { TrainingRecord } from '../../core/access/training.ts';
+import type { User, UserCredentials } from '../../core/access/user.ts';
+import type { ApiToken } from '../../core/api-token.ts';
 import type { ConditionFulfilment, SignatureRecord } from '../../core/approval/signature.ts';
 import {
   type AuditEntry,
@@ -97,6 +101,10 @@ function tablesIn(schema: string) {
     logKeys: `${s}.log_keys`,
     control: controlTablesIn(s),
     signatures: signatureTablesIn(s),
+    users: `${s}.users`,
+    roleGrants: `${s}.role_grants`,
+    sessions: `${s}.sessions`,
+    training: `${s}.training_records`,
   };
 }
 type Tables = ReturnType<typeof tablesIn>;
@@ -210,6 +218,68 @@ class PostgresReads implements StoreReader {
   async countTokens(): Promise<number> {
     const [row] = await this.run(`SELECT count(*) AS n FROM ${this.t.apiTokens}`);
     return Number(row?.n ?? 0);
+  }
+
+  async listTokens(): Promise<ApiToken[]> {
+    const rows = await this.run(`SELECT * FROM ${this.t.apiTokens} ORDER BY created_at, id`);
+    return rows.map(toToken);
+  }
+
+  async findToken(idOrName: string): Promise<ApiToken | undefined> {
+    const [row] = await this.run(`SELECT * FROM ${this.t.apiTokens} WHERE id = $1 OR name = $1`, [
+      idOrName,
+    ]);
+    return row ? toToken(row) : undefined;
+  }
+
+  async getUser(username: string): Promise<User | undefined> {
+    const [row] = await this.run(
+      `SELECT u.*, ARRAY(SELECT role FROM ${this.t.roleGrants} g WHERE g.user_id = u.id) AS roles
+       FROM ${this.t.users} u WHERE u.username = $1`,
+      [username],
+    );
+    return row ? toUser(row) : undefined;
+  }
+
+  async listUsers(): Promise<User[]> {
+    const rows = await this.run(
+      `SELECT u.*, ARRAY(SELECT role FROM ${this.t.roleGrants} g WHERE g.user_id = u.id) AS roles
+       FROM ${this.t.users} u ORDER BY u.username`,
+    );
+    return rows.map(toUser);
+  }
+
+  async getUserCredentials(userId: string): Promise<UserCredentials | undefined> {
+    const [row] = await this.run(
+      `SELECT id, password_hash, failed_attempts, locked_until FROM ${this.t.users} WHERE id = $1`,
+      [userId],
+    );
+    return row
+      ? {
+          userId: String(row.id),
+          passwordHash: String(row.password_hash),
+          failedAttempts: Number(row.failed_attempts),
+          lockedUntil: nullableText(row.locked_until),
+        }
+      : undefined;
+  }
+
+  async listTraining(username: string): Promise<TrainingRecord[]> {
+    const rows = await this.run(
+      `SELECT t.*, u.username FROM ${this.t.training} t JOIN ${this.t.users} u ON u.id = t.user_id
+       WHERE u.username = $1 ORDER BY t.seq`,
+      [username],
+    );
+    return rows.map(toTraining);
+  }
+
+  async findSessionByHash(tokenHash: string): Promise<Session | undefined> {
+    const [row] = await this.run(
+      `SELECT s.*, u.username FROM ${this.t.sessions} s JOIN ${this.t.users} u ON u.id = s.user_id
+       WHERE s.token_hash = $1`,
+      [tokenHash],
+    );
+    return row ? toSession(row) : undefined;
   }
 
   async listAuditEntries(query: AuditQuery): Promise<AuditEntry[]> {
@@ -438,10 +508,152 @@ class PostgresWrites extends PostgresReads implements StoreTx {
 
   async insertToken(token: ApiToken): Promise<void> {
     await this.run(
-      `INSERT INTO ${this.t.apiTokens} (id, name, token_hash, roles, created_at, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6)`,
-      [token.id, token.name, token.tokenHash, token.roles, token.createdAt, token.createdBy],
+      `INSERT INTO ${this.t.apiTokens} (id, name, token_hash, roles, services, created_at,
+         created_by, expires_at, revoked_at, revoked_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [
+        token.id,
+        token.name,
+        token.tokenHash,
+        token.roles,
+        token.services,
+        token.createdAt,
+        token.createdBy,
+        token.expiresAt,
+        token.revokedAt,
+        token.revokedBy,
+      ],
     );
+  }
+
+  /**
+   * Inside a transaction the row is locked until it ends: a failed-attempt count is read, then
+   * written back one higher, and two wrong passwords at the same moment must both count.
+   */
+  override async getUserCredentials(userId: string): Promise<UserCredentials | undefined> {
+    const [row] = await this.run(
+      `SELECT id, password_hash, failed_attempts, locked_until FROM ${this.t.users}
+       WHERE id = $1 FOR UPDATE`,
+      [userId],
+    );
+    return row
+      ? {
+          userId: String(row.id),
+          passwordHash: String(row.password_hash),
+          failedAttempts: Number(row.failed_attempts),
+          lockedUntil: nullableText(row.locked_until),
+        }
+      : undefined;
+  }
+
+  async revokeToken(id: string, at: string, by: string): Promise<void> {
+    await this.run(
+      `UPDATE ${this.t.apiTokens} SET revoked_at = $2, revoked_by = $3
+       WHERE id = $1 AND revoked_at IS NULL`,
+      [id, at, by],
+    );
+  }
+
+  async insertUser(user: User, credentials: Pick<UserCredentials, 'passwordHash'>): Promise<void> {
+    await this.run(
+      `INSERT INTO ${this.t.users} (id, username, full_name, created_at, created_by, disabled_at,
+         password_hash, failed_attempts, locked_until)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 0, NULL)`,
+      [
+        user.id,
+        user.username,
+        user.fullName,
+        user.createdAt,
+        user.createdBy,
+        user.disabledAt,
+        credentials.passwordHash,
+      ],
+    );
+    for (const role of user.roles)
+      await this.grantRole(user.id, role, user.createdAt, user.createdBy);
+  }
+
+  async setUserDisabled(userId: string, at: string): Promise<void> {
+    await this.run(
+      `UPDATE ${this.t.users} SET disabled_at = $2 WHERE id = $1 AND disabled_at IS NULL`,
+      [userId, at],
+    );
+  }
+
+  async grantRole(userId: string, role: Role, at: string, by: string): Promise<boolean> {
+    const rows = await this.run(
+      `INSERT INTO ${this.t.roleGrants} (user_id, role, granted_at, granted_by)
+       VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, role) DO NOTHING RETURNING role`,
+      [userId, role, at, by],
+    );
+    return rows.length > 0;
+  }
+
+  async revokeRole(userId: string, role: Role): Promise<boolean> {
+    const rows = await this.run(
+      `DELETE FROM ${this.t.roleGrants} WHERE user_id = $1 AND role = $2 RETURNING role`,
+      [userId, role],
+    );
+    return rows.length > 0;
+  }
+
+  async setAuthState(
+    userId: string,
+    state: Pick<UserCredentials, 'failedAttempts' | 'lockedUntil'>,
+  ): Promise<void> {
+    await this.run(
+      `UPDATE ${this.t.users} SET failed_attempts = $2, locked_until = $3 WHERE id = $1`,
+      [userId, state.failedAttempts, state.lockedUntil],
+    );
+  }
+
+  async setPasswordHash(userId: string, passwordHash: string): Promise<void> {
+    await this.run(`UPDATE ${this.t.users} SET password_hash = $2 WHERE id = $1`, [
+      userId,
+      passwordHash,
+    ]);
+  }
+
+  async insertSession(session: Session): Promise<void> {
+    await this.run(
+      `INSERT INTO ${this.t.sessions} (id, token_hash, user_id, created_at, expires_at, ended_at)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [
+        session.id,
+        session.tokenHash,
+        session.userId,
+        session.createdAt,
+        session.expiresAt,
+        session.endedAt,
+      ],
+    );
+  }
+
+  async endSession(id: string, at: string): Promise<void> {
+    await this.run(
+      `UPDATE ${this.t.sessions} SET ended_at = $2 WHERE id = $1 AND ended_at IS NULL`,
+      [id, at],
+    );
+  }
+
+  async insertTraining(record: TrainingRecord): Promise<void> {
+    const rows = await this.run(
+      `INSERT INTO ${this.t.training} (id, user_id, course, version, completed_on, expires_on,
+         recorded_at, recorded_by)
+       SELECT $1, u.id, $3, $4, $5, $6, $7, $8 FROM ${this.t.users} u WHERE u.username = $2
+       RETURNING id`,
+      [
+        record.id,
+        record.username,
+        record.course,
+        record.version,
+        record.completedOn,
+        record.expiresOn,
+        record.recordedAt,
+        record.recordedBy,
+      ],
+    );
+    if (rows.length === 0) throw new Error(`no user ${record.username}`);
   }
 
   appendAudit(input: AuditEntryInput): Promise<AuditEntry> {
@@ -685,8 +897,53 @@ function toToken(row: Row): ApiToken {
     name: String(row.name),
     tokenHash: String(row.token_hash),
     roles: (row.roles as unknown[]).map(String) as Role[],
+    services: row.services === null ? null : (row.services as unknown[]).map(String),
     createdAt: String(row.created_at),
     createdBy: String(row.created_by),
+    expiresAt: nullableText(row.expires_at),
+    revokedAt: nullableText(row.revoked_at),
+    revokedBy: nullableText(row.revoked_by),
+  };
+}
+
+function nullableText(value: unknown): string | null {
+  return value === null || value === undefined ? null : String(value);
+}
+
+function toUser(row: Row): User {
+  return {
+    id: String(row.id),
+    username: String(row.username),
+    fullName: String(row.full_name),
+    roles: sortRoles((row.roles as unknown[]).map(String) as Role[]),
+    createdAt: String(row.created_at),
+    createdBy: String(row.created_by),
+    disabledAt: nullableText(row.disabled_at),
+  };
+}
+
+function toTraining(row: Row): TrainingRecord {
+  return {
+    id: String(row.id),
+    username: String(row.username),
+    course: String(row.course),
+    version: String(row.version),
+    completedOn: String(row.completed_on),
+    expiresOn: nullableText(row.expires_on),
+    recordedAt: String(row.recorded_at),
+    recordedBy: String(row.recorded_by),
+  };
+}
+
+function toSession(row: Row): Session {
+  return {
+    id: String(row.id),
+    tokenHash: String(row.token_hash),
+    userId: String(row.user_id),
+    username: String(row.username),
+    createdAt: String(row.created_at),
+    expiresAt: String(row.expires_at),
+    endedAt: nullableText(row.ended_at),
   };
 }
 

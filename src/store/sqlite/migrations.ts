@@ -239,6 +239,66 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 5,
+    name: 'user accounts, role grants, sessions, training records; token scope, expiry and revocation',
+    sql: `
+      ALTER TABLE api_tokens ADD COLUMN services TEXT;   -- JSON list of services, NULL: any
+      ALTER TABLE api_tokens ADD COLUMN expires_at TEXT;
+      ALTER TABLE api_tokens ADD COLUMN revoked_at TEXT;
+      ALTER TABLE api_tokens ADD COLUMN revoked_by TEXT;
+
+      -- Accounts are disabled, never removed: the audit log and signatures name them.
+      CREATE TABLE users (
+        id              TEXT PRIMARY KEY,
+        username        TEXT NOT NULL UNIQUE,
+        full_name       TEXT NOT NULL,
+        created_at      TEXT NOT NULL,
+        created_by      TEXT NOT NULL,
+        disabled_at     TEXT,
+        password_hash   TEXT NOT NULL,
+        failed_attempts INTEGER NOT NULL DEFAULT 0,
+        locked_until    TEXT
+      );
+      CREATE TRIGGER users_no_delete BEFORE DELETE ON users
+        BEGIN SELECT RAISE(ABORT, 'user accounts are disabled, never deleted'); END;
+
+      -- The roles held now; the audit log keeps every grant and revocation.
+      CREATE TABLE role_grants (
+        user_id    TEXT NOT NULL REFERENCES users (id),
+        role       TEXT NOT NULL,
+        granted_at TEXT NOT NULL,
+        granted_by TEXT NOT NULL,
+        PRIMARY KEY (user_id, role)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE sessions (
+        id         TEXT PRIMARY KEY,
+        token_hash TEXT NOT NULL UNIQUE,
+        user_id    TEXT NOT NULL REFERENCES users (id),
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        ended_at   TEXT
+      );
+
+      CREATE TABLE training_records (
+        seq          INTEGER PRIMARY KEY,
+        id           TEXT NOT NULL UNIQUE,
+        user_id      TEXT NOT NULL REFERENCES users (id),
+        course       TEXT NOT NULL,
+        version      TEXT NOT NULL,
+        completed_on TEXT NOT NULL,
+        expires_on   TEXT,
+        recorded_at  TEXT NOT NULL,
+        recorded_by  TEXT NOT NULL
+      );
+      CREATE INDEX training_records_by_user ON training_records (user_id, seq);
+      CREATE TRIGGER training_records_no_update BEFORE UPDATE ON training_records
+        BEGIN SELECT RAISE(ABORT, 'training records are write-once'); END;
+      CREATE TRIGGER training_records_no_delete BEFORE DELETE ON training_records
+        BEGIN SELECT RAISE(ABORT, 'training records are write-once'); END;
+    `,
+  },
+  {
     version: 10,
     name: 'signatures, condition fulfilments and exceptions',
     sql: `

@@ -4,7 +4,11 @@ import {
   type SQLOutputValue,
   type StatementSync,
 } from 'node:sqlite';
-import type { ApiToken, Role } from '../../core/api-token.ts';
+import { type Role, sortRoles } from '../../core/access/roles.ts';
+import type { Session } from '../../core/access/session.ts';
+import type { TrainingRecord } from '../../core/access/training.ts';
+import type { User, UserCredentials } from '../../core/access/user.ts';
+import type { ApiToken } from '../../core/api-token.ts';
 import type { ConditionFulfilment, SignatureRecord } from '../../core/approval/signature.ts';
 import {
   type AuditEntry,
@@ -166,6 +170,70 @@ class SqliteReads implements StoreReader {
   async countTokens(): Promise<number> {
     const row = this.statement('SELECT COUNT(*) AS n FROM api_tokens').get();
     return Number(row?.n ?? 0);
+  }
+
+  async listTokens(): Promise<ApiToken[]> {
+    return this.statement('SELECT * FROM api_tokens ORDER BY created_at, id').all().map(toToken);
+  }
+
+  async findToken(idOrName: string): Promise<ApiToken | undefined> {
+    const row = this.statement('SELECT * FROM api_tokens WHERE id = ? OR name = ?').get(
+      idOrName,
+      idOrName,
+    );
+    return row ? toToken(row) : undefined;
+  }
+
+  async getUser(username: string): Promise<User | undefined> {
+    const row = this.statement('SELECT * FROM users WHERE username = ?').get(username);
+    if (!row) return undefined;
+    const roles = this.statement('SELECT role FROM role_grants WHERE user_id = ?')
+      .all(String(row.id))
+      .map((grant) => String(grant.role) as Role);
+    return toUser(row, roles);
+  }
+
+  async listUsers(): Promise<User[]> {
+    const grants = new Map<string, Role[]>();
+    for (const grant of this.statement('SELECT user_id, role FROM role_grants').all()) {
+      const list = grants.get(String(grant.user_id)) ?? [];
+      list.push(String(grant.role) as Role);
+      grants.set(String(grant.user_id), list);
+    }
+    return this.statement('SELECT * FROM users ORDER BY username')
+      .all()
+      .map((row) => toUser(row, grants.get(String(row.id)) ?? []));
+  }
+
+  async getUserCredentials(userId: string): Promise<UserCredentials | undefined> {
+    const row = this.statement(
+      'SELECT id, password_hash, failed_attempts, locked_until FROM users WHERE id = ?',
+    ).get(userId);
+    return row
+      ? {
+          userId: String(row.id),
+          passwordHash: String(row.password_hash),
+          failedAttempts: Number(row.failed_attempts),
+          lockedUntil: row.locked_until === null ? null : String(row.locked_until),
+        }
+      : undefined;
+  }
+
+  async listTraining(username: string): Promise<TrainingRecord[]> {
+    return this.statement(
+      `SELECT t.*, u.username FROM training_records t JOIN users u ON u.id = t.user_id
+       WHERE u.username = ? ORDER BY t.seq`,
+    )
+      .all(username)
+      .map(toTraining);
+  }
+
+  async findSessionByHash(tokenHash: string): Promise<Session | undefined> {
+    const row = this.statement(
+      `SELECT s.*, u.username FROM sessions s JOIN users u ON u.id = s.user_id
+       WHERE s.token_hash = ?`,
+    ).get(tokenHash);
+    return row ? toSession(row) : undefined;
   }
 
   async listAuditEntries(query: AuditQuery): Promise<AuditEntry[]> {
@@ -409,15 +477,128 @@ class SqliteWrites extends SqliteReads implements StoreTx {
 
   async insertToken(token: ApiToken): Promise<void> {
     this.#run(
-      `INSERT INTO api_tokens (id, name, token_hash, roles, created_at, created_by)
-       VALUES ($id, $name, $tokenHash, $roles, $createdAt, $createdBy)`,
+      `INSERT INTO api_tokens (id, name, token_hash, roles, services, created_at, created_by,
+         expires_at, revoked_at, revoked_by)
+       VALUES ($id, $name, $tokenHash, $roles, $services, $createdAt, $createdBy,
+         $expiresAt, $revokedAt, $revokedBy)`,
       {
         $id: token.id,
         $name: token.name,
         $tokenHash: token.tokenHash,
         $roles: JSON.stringify(token.roles),
+        $services: token.services === null ? null : JSON.stringify(token.services),
         $createdAt: token.createdAt,
         $createdBy: token.createdBy,
+        $expiresAt: token.expiresAt,
+        $revokedAt: token.revokedAt,
+        $revokedBy: token.revokedBy,
+      },
+    );
+  }
+
+  async revokeToken(id: string, at: string, by: string): Promise<void> {
+    this.#run(
+      'UPDATE api_tokens SET revoked_at = $at, revoked_by = $by WHERE id = $id AND revoked_at IS NULL',
+      { $id: id, $at: at, $by: by },
+    );
+  }
+
+  async insertUser(user: User, credentials: Pick<UserCredentials, 'passwordHash'>): Promise<void> {
+    this.#run(
+      `INSERT INTO users (id, username, full_name, created_at, created_by, disabled_at,
+         password_hash, failed_attempts, locked_until)
+       VALUES ($id, $username, $fullName, $createdAt, $createdBy, $disabledAt, $hash, 0, NULL)`,
+      {
+        $id: user.id,
+        $username: user.username,
+        $fullName: user.fullName,
+        $createdAt: user.createdAt,
+        $createdBy: user.createdBy,
+        $disabledAt: user.disabledAt,
+        $hash: credentials.passwordHash,
+      },
+    );
+    for (const role of user.roles)
+      await this.grantRole(user.id, role, user.createdAt, user.createdBy);
+  }
+
+  async setUserDisabled(userId: string, at: string): Promise<void> {
+    this.#run('UPDATE users SET disabled_at = $at WHERE id = $id AND disabled_at IS NULL', {
+      $id: userId,
+      $at: at,
+    });
+  }
+
+  async grantRole(userId: string, role: Role, at: string, by: string): Promise<boolean> {
+    const result = this.statement(
+      `INSERT INTO role_grants (user_id, role, granted_at, granted_by)
+       VALUES ($userId, $role, $at, $by) ON CONFLICT (user_id, role) DO NOTHING`,
+    ).run({ $userId: userId, $role: role, $at: at, $by: by });
+    return Number(result.changes) > 0;
+  }
+
+  async revokeRole(userId: string, role: Role): Promise<boolean> {
+    const result = this.statement(
+      'DELETE FROM role_grants WHERE user_id = $userId AND role = $role',
+    ).run({ $userId: userId, $role: role });
+    return Number(result.changes) > 0;
+  }
+
+  async setAuthState(
+    userId: string,
+    state: Pick<UserCredentials, 'failedAttempts' | 'lockedUntil'>,
+  ): Promise<void> {
+    this.#run(
+      'UPDATE users SET failed_attempts = $failed, locked_until = $lockedUntil WHERE id = $id',
+      { $id: userId, $failed: state.failedAttempts, $lockedUntil: state.lockedUntil },
+    );
+  }
+
+  async setPasswordHash(userId: string, passwordHash: string): Promise<void> {
+    this.#run('UPDATE users SET password_hash = $hash WHERE id = $id', {
+      $id: userId,
+      $hash: passwordHash,
+    });
+  }
+
+  async insertSession(session: Session): Promise<void> {
+    this.#run(
+      `INSERT INTO sessions (id, token_hash, user_id, created_at, expires_at, ended_at)
+       VALUES ($id, $tokenHash, $userId, $createdAt, $expiresAt, $endedAt)`,
+      {
+        $id: session.id,
+        $tokenHash: session.tokenHash,
+        $userId: session.userId,
+        $createdAt: session.createdAt,
+        $expiresAt: session.expiresAt,
+        $endedAt: session.endedAt,
+      },
+    );
+  }
+
+  async endSession(id: string, at: string): Promise<void> {
+    this.#run('UPDATE sessions SET ended_at = $at WHERE id = $id AND ended_at IS NULL', {
+      $id: id,
+      $at: at,
+    });
+  }
+
+  async insertTraining(record: TrainingRecord): Promise<void> {
+    const user = this.statement('SELECT id FROM users WHERE username = ?').get(record.username);
+    if (!user) throw new Error(`no user ${record.username}`);
+    this.#run(
+      `INSERT INTO training_records (id, user_id, course, version, completed_on, expires_on,
+         recorded_at, recorded_by)
+       VALUES ($id, $userId, $course, $version, $completedOn, $expiresOn, $recordedAt, $recordedBy)`,
+      {
+        $id: record.id,
+        $userId: String(user.id),
+        $course: record.course,
+        $version: record.version,
+        $completedOn: record.completedOn,
+        $expiresOn: record.expiresOn,
+        $recordedAt: record.recordedAt,
+        $recordedBy: record.recordedBy,
       },
     );
   }
@@ -648,8 +829,53 @@ function toToken(row: Row): ApiToken {
     name: String(row.name),
     tokenHash: String(row.token_hash),
     roles: JSON.parse(String(row.roles)) as Role[],
+    services: row.services === null ? null : (JSON.parse(String(row.services)) as string[]),
     createdAt: String(row.created_at),
     createdBy: String(row.created_by),
+    expiresAt: nullableText(row.expires_at),
+    revokedAt: nullableText(row.revoked_at),
+    revokedBy: nullableText(row.revoked_by),
+  };
+}
+
+function nullableText(value: SQLInputValue | undefined): string | null {
+  return value === null || value === undefined ? null : String(value);
+}
+
+function toUser(row: Row, roles: Role[]): User {
+  return {
+    id: String(row.id),
+    username: String(row.username),
+    fullName: String(row.full_name),
+    roles: sortRoles(roles),
+    createdAt: String(row.created_at),
+    createdBy: String(row.created_by),
+    disabledAt: nullableText(row.disabled_at),
+  };
+}
+
+function toTraining(row: Row): TrainingRecord {
+  return {
+    id: String(row.id),
+    username: String(row.username),
+    course: String(row.course),
+    version: String(row.version),
+    completedOn: String(row.completed_on),
+    expiresOn: nullableText(row.expires_on),
+    recordedAt: String(row.recorded_at),
+    recordedBy: String(row.recorded_by),
+  };
+}
+
+function toSession(row: Row): Session {
+  return {
+    id: String(row.id),
+    tokenHash: String(row.token_hash),
+    userId: String(row.user_id),
+    username: String(row.username),
+    createdAt: String(row.created_at),
+    expiresAt: String(row.expires_at),
+    endedAt: nullableText(row.ended_at),
   };
 }
 

@@ -1,0 +1,145 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { after, before, describe, it } from 'node:test';
+import { type ApiUnderTest, startApi } from '../support/api-server.ts';
+
+const APPROVALS = new URL('../fixtures/policies/approvals.yaml', import.meta.url);
+const COMMIT = 'abcdef0123456789abcdef0123456789abcdef01';
+const json = (method: string, body: unknown, token?: string) => ({
+  method,
+  headers: {
+    'content-type': 'application/json',
+    ...(token ? { authorization: `Bearer ${token}` } : {}),
+  },
+  body: JSON.stringify(body),
+  ...(token ? { auth: false } : {}),
+});
+
+describe('API: approvals (electronic signatures) and exceptions', () => {
+  let api: ApiUnderTest;
+  const sessions: Record<string, string> = {};
+
+  before(async () => {
+    api = await startApi({
+      access: {
+        oidc: { issuers: [], identities: [] },
+        trainingRequirements: [{ role: 'qa', course: 'GCP-101', version: '3' }],
+      },
+    });
+    const people = [
+      ['alice', ['engineering']],
+      ['bob', ['engineering']],
+      ['quinn', ['qa']],
+      ['tina', ['qa']],
+    ] as const;
+    for (const [username, roles] of people) {
+      const created = await api.call(
+        '/v1/users',
+        json('POST', {
+          username,
+          fullName: `${username[0]?.toUpperCase()}${username.slice(1)} Example`,
+          password: `${username} password 1`,
+          roles,
+        }),
+      );
+      assert.equal(created.status, 201, await created.clone().text());
+      const session = await api.call('/v1/sessions', {
+        ...json('POST', { username, password: `${username} password 1` }),
+        auth: false,
+      });
+      sessions[username] = (await session.json()).token;
+    }
+    // Quinn is trained for QA; Tina is not.
+    await api.call(
+      '/v1/users/quinn/training',
+      json('POST', { course: 'GCP-101', version: '3', completedOn: '2026-01-10' }),
+    );
+    await api.call('/v1/policies/default', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/yaml' },
+      body: await readFile(APPROVALS, 'utf8'),
+    });
+  });
+  after(() => api.close());
+
+  const newRelease = async (version: string, as = 'alice') => {
+    const response = await api.call(
+      '/v1/releases',
+      json('POST', { service: 'pump', version, commit: COMMIT }, sessions[as]),
+    );
+    assert.equal(response.status, 201, await response.clone().text());
+    return (await response.json()) as { id: string; tag: string };
+  };
+  const sign = (releaseId: string, who: string, body: Record<string, unknown>) =>
+    api.call(
+      `/v1/releases/${releaseId}/approvals`,
+      json('POST', { password: `${who} password 1`, ...body }, sessions[who]),
+    );
+
+  it('records who signed, with full name, role, meaning, time, method and the hash of what was signed', async () => {
+    const release = await newRelease('1.0.0');
+    const view = await (await api.call(`/v1/releases/${release.id}/approvals`)).json();
+    assert.ok(view.lines.some((line: string) => line.startsWith('policy sha256:')));
+    const response = await sign(release.id, 'quinn', {
+      role: 'qa',
+      meaning: 'QA evidence reviewed',
+    });
+    assert.equal(response.status, 201, await response.clone().text());
+    const signature = await response.json();
+    assert.deepEqual(signature.signer, { username: 'quinn', fullName: 'Quinn Example' });
+    assert.equal(signature.role, 'qa');
+    assert.equal(signature.meaning, 'QA evidence reviewed');
+    assert.equal(signature.authMethod, 'password');
+    assert.equal(signature.contentHash, view.contentHash);
+    const gate = await (await api.call(`/v1/releases/${release.id}/gate?env=production`)).json();
+    const qa = gate.decision.outcomes.find((o: { id: string }) => o.id === 'approval:qa');
+    assert.equal(qa.status, 'passed');
+  });
+
+  it('refuses a wrong password, a missing training, an API token and the release creator, each audited', async () => {
+    const release = await newRelease('1.1.0', 'bob');
+    const wrong = await sign(release.id, 'quinn', {
+      role: 'qa',
+      meaning: 'QA evidence reviewed',
+      password: 'not it',
+    });
+    assert.equal(wrong.status, 403);
+    assert.equal((await wrong.json()).code, 'REAUTHENTICATION_FAILED');
+
+    const untrained = await sign(release.id, 'tina', { role: 'qa', meaning: 'QA reviewed' });
+    assert.equal(untrained.status, 403);
+    assert.match((await untrained.json()).detail, /GCP-101/);
+
+    const byToken = await api.call(
+      `/v1/releases/${release.id}/approvals`,
+      json('POST', { role: 'qa', meaning: 'x y z', password: 'whatever' }),
+    );
+    assert.equal(byToken.status, 403);
+    assert.match((await byToken.json()).detail, /not a signed-in person/);
+
+    const own = await sign(release.id, 'bob', { role: 'engineering', meaning: 'Code reviewed' });
+    assert.equal(own.status, 403);
+    assert.match((await own.json()).detail, /bob created this release/);
+
+    const entries = await api.services.deps.store.listAuditEntriesFor(`release:${release.id}`);
+    assert.equal(entries.filter((e) => e.action === 'signature.refused').length, 2);
+    assert.equal((await api.services.deps.store.listSignatures(release.id)).length, 0);
+  });
+
+  it('withdraws by a new signed record and the gate asks for the approval again', async () => {
+    const release = await newRelease('1.2.0');
+    const signature = await (
+      await sign(release.id, 'bob', { role: 'engineering', meaning: 'Code reviewed' })
+    ).json();
+    const withdrawn = await api.call(
+      `/v1/signatures/${signature.id}/withdraw`,
+      json('POST', { meaning: 'Missed a migration', password: 'bob password 1' }, sessions.bob),
+    );
+    assert.equal(withdrawn.status, 201, await withdrawn.clone().text());
+    const view = await (await api.call(`/v1/releases/${release.id}/approvals`)).json();
+    assert.deepEqual(
+      view.signatures.map((s: { kind: string; status: string }) => `${s.kind}:${s.status}`),
+      ['approval:withdrawn', 'withdrawal:valid'],
+    );
+  });
+});
