@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
   ActivePolicyJson,
   ChangeJson,
@@ -12,6 +12,8 @@ import {
   PolicyValidationJson,
   RiskRecordJson,
   ServiceRecordJson,
+  SignatureJson,
+  SigningViewJson,
 } from '../core/wire-schemas-policy.ts';
 import type { PolicyClient } from './policy-client.ts';
 
@@ -90,6 +92,22 @@ export function httpPolicyClient(call: HttpCall): PolicyClient {
     approveException: async (id) =>
       (await call('POST', `/v1/exceptions/${enc(id)}/approve`, ExceptionJson, { json: {} })).data,
     listExceptions: async () => (await call('GET', '/v1/exceptions', ExceptionListJson)).data,
+    signingView: async (idOrTag) =>
+      (await call('GET', `/v1/releases/${enc(idOrTag)}/approvals`, SigningViewJson)).data,
+    signApproval: async (idOrTag, input) =>
+      (await call('POST', `/v1/releases/${enc(idOrTag)}/approvals`, SignatureJson, { json: input }))
+        .data,
+    withdrawApproval: async (signatureId, input) =>
+      (
+        await call('POST', `/v1/signatures/${enc(signatureId)}/withdraw`, SignatureJson, {
+          json: input,
+        })
+      ).data,
+    async meetCondition(signatureId, evidenceId) {
+      await call('POST', `/v1/signatures/${enc(signatureId)}/condition-met`, z.unknown(), {
+        json: { evidenceId },
+      });
+    },
     decideGate: async (idOrTag, environment) =>
       (
         await call(

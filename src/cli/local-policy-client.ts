@@ -29,5 +29,9 @@ export function localPolicyClient(services: Services, actor: Actor): PolicyClien
     requestException: (input) => services.exceptions.request(actor, input),
     approveException: (id) => services.exceptions.approve(actor, id),
     listExceptions: () => services.exceptions.list(),
+    signingView: (idOrTag) => services.approvals.view(idOrTag),
+    signApproval: (idOrTag, input) => services.approvals.sign(actor, idOrTag, input),
+    withdrawApproval: (id, input) => services.approvals.withdraw(actor, id, input),
+    meetCondition: (id, evidenceId) => services.approvals.meetCondition(actor, id, evidenceId),
   };
 }

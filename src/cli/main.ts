@@ -4,6 +4,7 @@ import { DossierError } from '../core/errors.ts';
 import { CheckFailed } from './check-failed.ts';
 import { registerAccess } from './commands/access.ts';
 import { registerAdmin } from './commands/admin.ts';
+import { registerApprove } from './commands/approve.ts';
 import { registerAttest } from './commands/attest.ts';
 import { registerChange } from './commands/change.ts';
 import { registerDossier } from './commands/dossier.ts';
@@ -52,6 +53,7 @@ export function buildProgram(io: Output): Command {
   registerChange(program, io);
   registerGate(program, io);
   registerException(program, io);
+  registerApprove(program, io);
   registerLog(program, io);
   registerDossier(program, io);
   registerInspect(program, io);

@@ -11,6 +11,8 @@ import type {
   PolicyValidationJson,
   RiskRecordJson,
   ServiceRecordJson,
+  SignatureJson,
+  SigningViewJson,
 } from '../core/wire-schemas-policy.ts';
 
 type Json<T extends z.ZodType> = z.output<T>;
@@ -42,4 +44,14 @@ export interface PolicyClient {
   requestException(input: Record<string, unknown>): Promise<Json<typeof ExceptionJson>>;
   approveException(id: string): Promise<Json<typeof ExceptionJson>>;
   listExceptions(): Promise<Json<typeof ExceptionListJson>>;
+  signingView(idOrTag: string): Promise<Json<typeof SigningViewJson>>;
+  signApproval(
+    idOrTag: string,
+    input: Record<string, unknown>,
+  ): Promise<Json<typeof SignatureJson>>;
+  withdrawApproval(
+    signatureId: string,
+    input: Record<string, unknown>,
+  ): Promise<Json<typeof SignatureJson>>;
+  meetCondition(signatureId: string, evidenceId: string): Promise<void>;
 }

@@ -5,6 +5,7 @@ import {
   type AuthMethod,
   type SignatureRecord,
   type SignatureState,
+  type SignatureStatus,
   signatureStatus,
 } from '../../core/approval/signature.ts';
 import {
@@ -58,7 +59,7 @@ export interface SigningView {
   contentHash: string;
   /** The content as a signer reads it before signing. */
   lines: string[];
-  signatures: Array<SignatureRecord & { status: string; statusReason: string }>;
+  signatures: Array<SignatureRecord & { status: SignatureStatus; statusReason: string }>;
 }
 
 /** What a signature would cover now, and every signature with its status. */
