@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Actor } from '../../src/core/actor.ts';
 import { parseVerifierKey, type VerifierKey } from '../../src/core/audit-log/signed-note.ts';
 import { type DossierVerdict, verifyDossier } from '../../src/core/dossier/verify-dossier.ts';
+import { approve } from '../../src/service/approval/signatures.ts';
 import {
   type ArchiveLimits,
   DEFAULT_ARCHIVE_LIMITS,
@@ -85,6 +86,25 @@ describe('the release dossier', () => {
       body: bytes('# Roll back\nRe-deploy 1.18.3.\n'),
     });
     await t.services.gates.decide(admin, release.id, 'verification');
+    await approve(
+      t.services.deps,
+      { id: 'user:quinn', roles: ['qa'] },
+      { username: 'quinn', fullName: 'Quinn Quality', method: 'password', roles: ['qa'] },
+      release.id,
+      { role: 'qa', meaning: 'QA evidence reviewed' },
+      async () => undefined,
+    );
+    const waiver = await t.services.exceptions.request(
+      { id: 'user:ed', roles: ['engineering'] },
+      {
+        ruleId: 'tests-pass',
+        release: release.id,
+        reason: 'Legacy suite is being rewritten under CHG-1900',
+        compensatingControl: 'Manual regression run recorded in VAL-12',
+        expiresAt: '2026-12-10T00:00:00Z',
+      },
+    );
+    await t.services.exceptions.approve({ id: 'user:quinn', roles: ['qa'] }, waiver.id);
     archive = await buffer((await t.services.dossier.export(admin, release.tag)).stream);
     const second = await t.services.releases.create(admin, {
       service: 'ledger',
@@ -151,7 +171,20 @@ describe('the release dossier', () => {
         ),
       );
     }
+    assert.equal(manifest.signatures.length, 1);
+    assert.equal(manifest.signatures[0].signer.fullName, 'Quinn Quality');
+    assert.equal(manifest.signatures[0].status, 'valid');
+    assert.ok(
+      entries.some(
+        ([name]) => name === `attestations/signature-${manifest.signatures[0].id}.intoto.json`,
+      ),
+    );
+    assert.equal(manifest.exceptions.length, 1);
+    assert.equal(manifest.exceptions[0].state, 'active');
+    assert.equal(manifest.exceptions[0].approval.approvedBy, 'user:quinn');
     const report = entries.find(([name]) => name === 'report.html')?.[1].toString('utf8') ?? '';
+    assert.match(report, /Quinn Quality/);
+    assert.match(report, /Manual regression run recorded in VAL-12/);
     assert.match(report, /CHG-1842/);
     assert.match(report, /ivd-regulated/);
     assert.match(report, /BLOCKED/);
@@ -197,7 +230,7 @@ describe('the release dossier', () => {
 
   it('names the file and the check when any single byte of any file changes', async () => {
     const entries = await unzip(archive);
-    assert.equal(entries.length, 11);
+    assert.equal(entries.length, 12);
     for (const [index, [name, data]] of entries.entries()) {
       for (const position of [0, Math.floor(data.length / 2), data.length - 1]) {
         const changed = Buffer.from(data);

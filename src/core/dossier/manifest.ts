@@ -1,6 +1,8 @@
+import type { SignatureRecord, SignatureStatus } from '../approval/signature.ts';
 import type { AuditEntry } from '../audit-log/audit-entry.ts';
 import type { ChangeRequest } from '../change/change-request.ts';
 import type { Evidence } from '../evidence-record.ts';
+import type { ExceptionRecord, ExceptionState } from '../exception/exception.ts';
 import type { GateDecisionRecord } from '../policy/gate-record.ts';
 import type { Release } from '../release.ts';
 import type { RiskRecord } from '../risk/risk-record.ts';
@@ -27,6 +29,7 @@ export const ATTESTATION_DIR = 'attestations/';
 export const MANIFEST_FORMAT = 'dossier-release/v1';
 export const RELEASE_PREDICATE_TYPE = 'urn:dossier:predicate:release:v1';
 export const GATE_PREDICATE_TYPE = 'urn:dossier:predicate:gate-decision:v1';
+export const SIGNATURE_PREDICATE_TYPE = 'urn:dossier:predicate:signature:v1';
 export const POLICY_DIR = 'policies/';
 
 export interface ManifestFile {
@@ -53,9 +56,10 @@ export interface DossierManifest {
   policies: PolicyRef[];
   /** Every distinct gate decision recorded for the release, oldest first, each attested. */
   gateDecisions: GateDecisionRecord[];
-  /** Filled as the people issue lands; present so readers can rely on them. */
-  signatures: unknown[];
-  exceptions: unknown[];
+  /** Every signature on the release (approvals and withdrawals), with its status at export. */
+  signatures: Array<SignatureRecord & { status: SignatureStatus; statusReason: string }>;
+  /** Exceptions whose scope names the release or its service, with their state at export. */
+  exceptions: Array<ExceptionRecord & { state: ExceptionState }>;
   /** Audit entries about the release, oldest first (their proofs are in log-proof.json). */
   auditEntries: AuditEntry[];
   /** Every other file in the archive, by digest. */
@@ -95,6 +99,36 @@ export interface GateStatement {
     release: { id: string; tag: string; commit: string };
     recordedAt: string;
     decision: GateDecisionRecord['body'];
+  };
+}
+
+/** The in-toto statement an approval (or withdrawal) attestation carries. */
+export interface SignatureStatement {
+  _type: 'https://in-toto.io/Statement/v1';
+  subject: ReleaseStatement['subject'];
+  predicateType: typeof SIGNATURE_PREDICATE_TYPE;
+  predicate: { signature: SignatureRecord };
+}
+
+export function signatureAttestationPath(signature: Pick<SignatureRecord, 'id'>): string {
+  return `${ATTESTATION_DIR}signature-${signature.id}.intoto.json`;
+}
+
+/** The signature as recorded, without the status it had at export (that is not what was signed). */
+export function signatureStatement(
+  release: Release,
+  signature: SignatureRecord,
+): SignatureStatement {
+  const {
+    status: _status,
+    statusReason: _reason,
+    ...recorded
+  } = signature as SignatureRecord & { status?: unknown; statusReason?: unknown };
+  return {
+    _type: 'https://in-toto.io/Statement/v1',
+    subject: releaseSubject(release),
+    predicateType: SIGNATURE_PREDICATE_TYPE,
+    predicate: { signature: recorded },
   };
 }
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { signedContentHash } from '../approval/signed-content.ts';
 import { type AuditEntry, isAuditEntryIntact } from '../audit-log/audit-entry.ts';
 import { canonicalJson } from '../audit-log/canonical-json.ts';
 import { parseCheckpoint } from '../audit-log/checkpoint.ts';
@@ -17,6 +18,8 @@ import {
   MANIFEST_FORMAT,
   MANIFEST_PATH,
   releaseStatement,
+  signatureAttestationPath,
+  signatureStatement,
 } from './manifest.ts';
 
 /** What the archive reader found: every entry's digest, and the bytes of the small JSON files. */
@@ -201,12 +204,20 @@ export function verifyDossier(
   // release statement) or about one of its recorded gate decisions (a gate statement).
   const expectedStatement = canonicalJson(releaseStatement(release, manifest.evidence ?? []));
   const decisions = Array.isArray(manifest.gateDecisions) ? manifest.gateDecisions : [];
-  const gateStatements = new Map(
-    decisions.map((record) => [
-      gateAttestationPath(record),
-      canonicalJson(gateStatement(release, record)),
-    ]),
-  );
+  const signatures = Array.isArray(manifest.signatures) ? manifest.signatures : [];
+  const gateStatements = new Map([
+    ...decisions.map(
+      (record) =>
+        [gateAttestationPath(record), canonicalJson(gateStatement(release, record))] as const,
+    ),
+    ...signatures.map(
+      (signature) =>
+        [
+          signatureAttestationPath(signature),
+          canonicalJson(signatureStatement(release, signature)),
+        ] as const,
+    ),
+  ]);
   for (const [path, bytes] of contents.texts) {
     if (!path.startsWith(ATTESTATION_DIR)) continue;
     const envelope = parseJson<unknown>(bytes, path, fail);
@@ -220,7 +231,7 @@ export function verifyDossier(
         'attestation subject',
         path,
         gateStatements.has(path)
-          ? 'the signed statement is not the gate decision the manifest records'
+          ? 'the signed statement is not the gate decision or signature the manifest records'
           : 'the signed statement is not about this release and its evidence',
       );
     } else {
@@ -254,6 +265,27 @@ export function verifyDossier(
       pass('gate decision', target);
     }
   }
+  // 8. Signatures: what each covers hashes to what it says it signed, the log recorded it, and
+  // the server attested it.
+  const loggedSignatures = new Set(
+    entries
+      .map((item) => item?.entry as AuditEntry | undefined)
+      .filter((e) => e?.action === 'signature.signed' || e?.action === 'signature.withdrawn')
+      .map((e) => String(e?.details.signature)),
+  );
+  for (const signature of signatures) {
+    const target = `signature ${signature.id} (${signature.role}, ${signature.signer?.username})`;
+    if (signedContentHash(signature.content) !== signature.contentHash) {
+      fail('signature content', target, 'what it covers does not hash to its content hash');
+    } else if (!loggedSignatures.has(signature.id)) {
+      fail('signature logged', target, 'no proven audit entry records it');
+    } else if (!contents.texts.has(signatureAttestationPath(signature))) {
+      fail('signature attested', target, `${signatureAttestationPath(signature)} is missing`);
+    } else {
+      pass('signature', target);
+    }
+  }
+
   for (const ref of policies.values()) {
     if (listed.get(ref.path)?.sha256 !== ref.sha256) {
       fail(

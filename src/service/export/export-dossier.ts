@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { ZipFile } from 'yazl';
 import type { Actor } from '../../core/actor.ts';
+import { signatureStatus } from '../../core/approval/signature.ts';
+import { signedContentHash, signedContentOf } from '../../core/approval/signed-content.ts';
 import { canonicalJson } from '../../core/audit-log/canonical-json.ts';
 import {
   type DsseEnvelope,
@@ -23,8 +25,11 @@ import {
   policyPath,
   REPORT_PATH,
   releaseStatement,
+  signatureAttestationPath,
+  signatureStatement,
 } from '../../core/dossier/manifest.ts';
 import { DossierError } from '../../core/errors.ts';
+import { exceptionState } from '../../core/exception/exception.ts';
 import type { Release } from '../../core/release.ts';
 import { inclusionProof, latestCheckpoint } from '../audit-log.ts';
 import type { ServiceDeps } from '../deps.ts';
@@ -62,6 +67,10 @@ export async function exportDossier(
     path: gateAttestationPath(record),
     bytes: signStatement(deps, canonicalJson(gateStatement(release, record))),
   }));
+  const signatureAttestations = control.signatures.map((signature) => ({
+    path: signatureAttestationPath(signature),
+    bytes: signStatement(deps, canonicalJson(signatureStatement(release, signature))),
+  }));
   const policyFiles = control.policies.map(({ ref, text }) => ({
     path: ref.path,
     bytes: Buffer.from(text, 'utf8'),
@@ -74,7 +83,7 @@ export async function exportDossier(
     size: item.size,
   }));
   files.push(describe(attestationPath, attestation));
-  for (const file of [...gateAttestations, ...policyFiles])
+  for (const file of [...gateAttestations, ...signatureAttestations, ...policyFiles])
     files.push(describe(file.path, file.bytes));
 
   const manifest: DossierManifest = {
@@ -90,8 +99,8 @@ export async function exportDossier(
     policy: control.activePolicy,
     policies: control.policies.map(({ ref }) => ref),
     gateDecisions: control.gateDecisions,
-    signatures: [],
-    exceptions: [],
+    signatures: control.signatures,
+    exceptions: control.exceptions,
     auditEntries,
     files,
   };
@@ -131,7 +140,7 @@ export async function exportDossier(
   zip.addBuffer(Buffer.from(`${JSON.stringify(logProof, null, 2)}\n`), LOG_PROOF_PATH, { mtime });
   zip.addBuffer(report, REPORT_PATH, { mtime });
   zip.addBuffer(attestation, attestationPath, { mtime });
-  for (const file of [...gateAttestations, ...policyFiles]) {
+  for (const file of [...gateAttestations, ...signatureAttestations, ...policyFiles]) {
     zip.addBuffer(file.bytes, file.path, { mtime });
   }
   for (const [path, item] of evidenceFiles) {
@@ -161,12 +170,29 @@ export async function exportDossier(
 
 /** The change, its risk, the gate decisions and the policies they were made under. */
 async function readReleaseControl(deps: ServiceDeps, release: Release) {
-  const [change, riskHistory, gateDecisions, activation] = await Promise.all([
-    release.change ? deps.store.getChange(release.change) : undefined,
-    release.change ? deps.store.listRiskRecords(release.change) : [],
-    deps.store.listGateDecisions(release.id),
-    deps.store.getActivationFor(release.service),
-  ]);
+  const [change, riskHistory, gateDecisions, activation, evidence, signatures, fulfilments] =
+    await Promise.all([
+      release.change ? deps.store.getChange(release.change) : undefined,
+      release.change ? deps.store.listRiskRecords(release.change) : [],
+      deps.store.listGateDecisions(release.id),
+      deps.store.getActivationFor(release.service),
+      deps.store.listEvidence(release.id),
+      deps.store.listSignatures(release.id),
+      deps.store.listConditionFulfilments(release.id),
+    ]);
+  const now = deps.clock.now();
+  const state = {
+    currentContentHash: activation
+      ? signedContentHash(signedContentOf(release, evidence, activation.policySha256))
+      : '',
+    signatures,
+    fulfilments,
+    now,
+  };
+  const exceptions = (await deps.store.listExceptionsFor(release)).map((exception) => ({
+    ...exception,
+    state: exceptionState(exception, now),
+  }));
   const wanted = new Set(gateDecisions.map((record) => record.policySha256));
   if (activation) wanted.add(activation.policySha256);
   const policies: Array<{ ref: PolicyRef; text: string }> = [];
@@ -180,7 +206,18 @@ async function readReleaseControl(deps: ServiceDeps, release: Release) {
   }
   const activePolicy =
     policies.find(({ ref }) => ref.sha256 === activation?.policySha256)?.ref ?? null;
-  return { change: change ?? null, riskHistory, gateDecisions, policies, activePolicy };
+  return {
+    change: change ?? null,
+    riskHistory,
+    gateDecisions,
+    policies,
+    activePolicy,
+    signatures: signatures.map((signature) => {
+      const { status, reason } = signatureStatus(signature, state);
+      return { ...signature, status, statusReason: reason };
+    }),
+    exceptions,
+  };
 }
 
 function signStatement(deps: Pick<ServiceDeps, 'signer'>, statement: string): Buffer {

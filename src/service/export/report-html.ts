@@ -58,8 +58,8 @@ export function renderReport(manifest: DossierManifest): string {
 
 ${changeSection(manifest)}
 ${gateSection(manifest)}
-<h2>Approvals and exceptions</h2>
-<p>${manifest.signatures.length} signatures and ${manifest.exceptions.length} exceptions are recorded for this release.</p>
+${signatureSection(manifest)}
+${exceptionSection(manifest)}
 
 <h2>Evidence (${manifest.evidence.length})</h2>
 ${
@@ -168,6 +168,44 @@ ${blocks.join('\n')}
 <p><strong>Every decision recorded</strong> (a new one is recorded whenever the answer changes)</p>
 <table><thead><tr><th>#</th><th>Time (UTC)</th><th>Environment</th><th>Decision</th><th>Hash</th></tr></thead><tbody>
 ${history}
+</tbody></table>`;
+}
+
+function signatureSection(manifest: DossierManifest): string {
+  if (manifest.signatures.length === 0) {
+    return '<h2>Signatures</h2>\n<p>No one has signed for this release.</p>';
+  }
+  const rows = manifest.signatures
+    .map(
+      (s) =>
+        `<tr><td>${esc(s.signer.fullName)}<br><span class="muted">${esc(s.signer.username)}</span></td><td>${esc(s.role)}</td>` +
+        `<td>${esc(s.kind === 'withdrawal' ? `withdraws ${s.withdraws ?? ''}: ${s.meaning}` : s.meaning)}${s.condition ? `<br><span class="muted">on condition: ${esc(s.condition.text)} (by ${esc(s.condition.deadline)}, ${esc(s.condition.owner)})</span>` : ''}</td>` +
+        `<td>${esc(s.signedAt)}</td><td>${esc(s.authMethod)}</td><td><strong>${esc(s.status)}</strong><br><span class="muted">${esc(s.statusReason)}</span></td>` +
+        `<td class="mono small">${esc(s.contentHash)}</td></tr>`,
+    )
+    .join('\n');
+  return `<h2>Signatures (${manifest.signatures.length})</h2>
+<p>Each signature covers the release record, its evidence set and its policy, by the hash shown; a signature whose hash is not the release's current one no longer counts.</p>
+<table><thead><tr><th>Signer</th><th>Role</th><th>Meaning</th><th>Signed (UTC)</th><th>Authentication</th><th>Status at export</th><th>Signed content</th></tr></thead><tbody>
+${rows}
+</tbody></table>`;
+}
+
+function exceptionSection(manifest: DossierManifest): string {
+  if (manifest.exceptions.length === 0) {
+    return '<h2>Exceptions</h2>\n<p>No exception applies to this release.</p>';
+  }
+  const rows = manifest.exceptions
+    .map(
+      (e) =>
+        `<tr><td class="mono">${esc(e.id)}</td><td>${esc(e.ruleId)}</td><td>${esc(e.scope.releaseId ? 'this release' : `service ${e.scope.service ?? ''}`)}${e.scope.environment ? `, ${esc(e.scope.environment)}` : ''}</td>` +
+        `<td>${esc(e.reason)}</td><td>${esc(e.compensatingControl)}</td><td>${esc(e.requestedBy)}</td>` +
+        `<td>${e.approval ? `${esc(e.approval.approvedBy)} (${esc(e.approval.role)})` : '—'}</td><td>${esc(e.expiresAt)}</td><td><strong>${esc(e.state)}</strong></td></tr>`,
+    )
+    .join('\n');
+  return `<h2>Exceptions (${manifest.exceptions.length})</h2>
+<table><thead><tr><th>Id</th><th>Requirement waived</th><th>Scope</th><th>Reason</th><th>Compensating control</th><th>Requested by</th><th>Approved by</th><th>Expires</th><th>State at export</th></tr></thead><tbody>
+${rows}
 </tbody></table>`;
 }
 
