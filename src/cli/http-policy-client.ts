@@ -5,6 +5,8 @@ import {
   ChangeJson,
   ChangePageJson,
   ChangeViewJson,
+  DelegationJson,
+  DelegationListJson,
   DeploymentJson,
   ExceptionJson,
   ExceptionListJson,
@@ -108,6 +110,9 @@ export function httpPolicyClient(call: HttpCall): PolicyClient {
         json: { evidenceId },
       });
     },
+    createDelegation: async (input) =>
+      (await call('POST', '/v1/delegations', DelegationJson, { json: input })).data,
+    listDelegations: async () => (await call('GET', '/v1/delegations', DelegationListJson)).data,
     decideGate: async (idOrTag, environment) =>
       (
         await call(

@@ -30,6 +30,8 @@ export function localPolicyClient(services: Services, actor: Actor): PolicyClien
     approveException: (id) => services.exceptions.approve(actor, id),
     listExceptions: () => services.exceptions.list(),
     signingView: (idOrTag) => services.approvals.view(idOrTag),
+    createDelegation: (input) => services.delegations.create(actor, input),
+    listDelegations: async () => ({ items: await services.delegations.list() }),
     signApproval: (idOrTag, input) => services.approvals.sign(actor, idOrTag, input),
     withdrawApproval: (id, input) => services.approvals.withdraw(actor, id, input),
     meetCondition: (id, evidenceId) => services.approvals.meetCondition(actor, id, evidenceId),

@@ -4,6 +4,8 @@ import type {
   ChangeJson,
   ChangePageJson,
   ChangeViewJson,
+  DelegationJson,
+  DelegationListJson,
   DeploymentJson,
   ExceptionJson,
   ExceptionListJson,
@@ -54,4 +56,6 @@ export interface PolicyClient {
     input: Record<string, unknown>,
   ): Promise<Json<typeof SignatureJson>>;
   meetCondition(signatureId: string, evidenceId: string): Promise<void>;
+  createDelegation(input: Record<string, unknown>): Promise<Json<typeof DelegationJson>>;
+  listDelegations(): Promise<Json<typeof DelegationListJson>>;
 }

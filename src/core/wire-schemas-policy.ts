@@ -299,3 +299,21 @@ export const SigningViewJson = z
     signatures: z.array(SignatureJson),
   })
   .meta({ id: 'SigningView' });
+
+export const DelegationJson = z
+  .object({
+    id: z.string(),
+    delegator: z.string(),
+    delegate: z.string(),
+    role: z.string(),
+    startsAt: z.string(),
+    endsAt: z.string(),
+    reason: z.string(),
+    createdAt: z.string(),
+    createdBy: z.string(),
+  })
+  .meta({ id: 'Delegation' });
+
+export const DelegationListJson = z
+  .object({ items: z.array(DelegationJson) })
+  .meta({ id: 'DelegationList' });

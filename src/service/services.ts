@@ -1,4 +1,5 @@
 import type { Actor } from '../core/actor.ts';
+import { createDelegation } from './approval/delegations.ts';
 import {
   approveException,
   findException,
@@ -105,6 +106,10 @@ export function createServices(deps: ServiceDeps) {
         withdrawApproval(deps, actor, signatureId, input),
       meetCondition: (actor: Actor, signatureId: string, evidenceId: string) =>
         meetCondition(deps, actor, signatureId, evidenceId),
+    },
+    delegations: {
+      create: (actor: Actor, input: unknown) => createDelegation(deps, actor, input),
+      list: (limit = 200) => deps.store.listDelegations(limit),
     },
     exceptions: {
       request: (actor: Actor, input: unknown) => requestException(deps, actor, input),

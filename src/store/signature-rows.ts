@@ -1,3 +1,4 @@
+import type { Delegation } from '../core/approval/delegation.ts';
 import type { ConditionFulfilment, SignatureRecord } from '../core/approval/signature.ts';
 import type { ExceptionRecord } from '../core/exception/exception.ts';
 
@@ -35,4 +36,8 @@ export function toException(row: Row): ExceptionRecord {
             approvedAt: String(row.approved_at),
           },
   };
+}
+
+export function toDelegation(row: Row): Delegation {
+  return json<Delegation>(row.record);
 }

@@ -124,5 +124,27 @@ export function runSignatureConformance({ name, open }: StoreConformanceOptions)
       );
       assert.equal((await store.listExceptions(1))[0]?.id, other.id);
     });
+
+    it('keeps delegations write-once and finds them by delegate', async () => {
+      const delegation = {
+        id: `dlg_${Math.random().toString(36).slice(2)}`,
+        delegator: 'quinn',
+        delegate: 'bruno',
+        role: 'qa',
+        startsAt: T,
+        endsAt: '2026-12-01T00:00:00.000Z',
+        reason: 'Leave',
+        createdAt: T,
+        createdBy: 'user:quinn',
+      };
+      await store.transaction((tx) => tx.insertDelegation(delegation));
+      assert.deepEqual(await store.listDelegationsTo('bruno'), [delegation]);
+      assert.deepEqual(await store.listDelegationsTo('quinn'), []);
+      assert.equal((await store.listDelegations(1))[0]?.id, delegation.id);
+      await assert.rejects(
+        store.transaction((tx) => tx.insertDelegation(delegation)),
+        (error) => error instanceof StoreConflictError,
+      );
+    });
   });
 }

@@ -3,6 +3,7 @@ import type { Session } from '../core/access/session.ts';
 import type { TrainingRecord } from '../core/access/training.ts';
 import type { User, UserCredentials } from '../core/access/user.ts';
 import type { ApiToken } from '../core/api-token.ts';
+import type { Delegation } from '../core/approval/delegation.ts';
 import type { ConditionFulfilment, SignatureRecord } from '../core/approval/signature.ts';
 import type { AuditEntry, AuditEntryInput } from '../core/audit-log/audit-entry.ts';
 import type { LogKeyRecord, SignedCheckpoint } from '../core/audit-log/checkpoint.ts';
@@ -150,6 +151,10 @@ export interface StoreReader {
   getException(id: string): Promise<ExceptionRecord | undefined>;
   /** Newest first. */
   listExceptions(limit: number): Promise<ExceptionRecord[]>;
+  /** Delegations naming this person as the delegate, oldest first. */
+  listDelegationsTo(delegate: string): Promise<Delegation[]>;
+  /** Newest first. */
+  listDelegations(limit: number): Promise<Delegation[]>;
 }
 
 /** A signed checkpoint of the audit log as published. */
@@ -219,6 +224,7 @@ export interface StoreTx extends StoreReader {
   insertConditionFulfilment(fulfilment: ConditionFulfilment): Promise<void>;
   /** Stores an exception request (its `approval` must be null). */
   insertException(exception: ExceptionRecord): Promise<void>;
+  insertDelegation(delegation: Delegation): Promise<void>;
   /** Records the approval of an exception; a second approval is a conflict. */
   insertExceptionApproval(
     exceptionId: string,

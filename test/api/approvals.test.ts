@@ -31,6 +31,8 @@ describe('API: approvals (electronic signatures) and exceptions', () => {
       ['bob', ['engineering']],
       ['quinn', ['qa']],
       ['tina', ['qa']],
+      ['bruno', ['engineering']],
+      ['carl', ['engineering']],
     ] as const;
     for (const [username, roles] of people) {
       const created = await api.call(
@@ -49,11 +51,13 @@ describe('API: approvals (electronic signatures) and exceptions', () => {
       });
       sessions[username] = (await session.json()).token;
     }
-    // Quinn is trained for QA; Tina is not.
-    await api.call(
-      '/v1/users/quinn/training',
-      json('POST', { course: 'GCP-101', version: '3', completedOn: '2026-01-10' }),
-    );
+    // Quinn, and Bruno and Carl (backup approvers), are trained for QA; Tina is not.
+    for (const who of ['quinn', 'bruno', 'carl']) {
+      await api.call(
+        `/v1/users/${who}/training`,
+        json('POST', { course: 'GCP-101', version: '3', completedOn: '2026-01-10' }),
+      );
+    }
     await api.call('/v1/policies/default', {
       method: 'PUT',
       headers: { 'content-type': 'application/yaml' },
@@ -141,5 +145,92 @@ describe('API: approvals (electronic signatures) and exceptions', () => {
       view.signatures.map((s: { kind: string; status: string }) => `${s.kind}:${s.status}`),
       ['approval:withdrawn', 'withdrawal:valid'],
     );
+  });
+
+  it('lets a backup approver sign for the delegator inside the window, recorded as such', async () => {
+    const release = await newRelease('1.3.0');
+    const delegated = await api.call(
+      '/v1/delegations',
+      json(
+        'POST',
+        {
+          delegate: 'bruno',
+          role: 'qa',
+          startsAt: '2026-11-20T00:00:00Z',
+          endsAt: '2026-11-30T00:00:00Z',
+          reason: 'Quinn on leave',
+        },
+        sessions.quinn,
+      ),
+    );
+    assert.equal(delegated.status, 201, await delegated.clone().text());
+    const signed = await sign(release.id, 'bruno', {
+      role: 'qa',
+      meaning: 'QA evidence reviewed (backup)',
+      onBehalfOf: 'quinn',
+    });
+    assert.equal(signed.status, 201, await signed.clone().text());
+    const signature = await signed.json();
+    assert.equal(signature.signer.username, 'bruno');
+    assert.equal(signature.delegation.onBehalfOf, 'quinn');
+    const gate = await (await api.call(`/v1/releases/${release.id}/gate?env=production`)).json();
+    assert.equal(
+      gate.decision.outcomes.find((o: { id: string }) => o.id === 'approval:qa').status,
+      'passed',
+    );
+  });
+
+  it('refuses signing under an expired delegation, and without one, each audited', async () => {
+    const release = await newRelease('1.4.0');
+    await api.call(
+      '/v1/delegations',
+      json(
+        'POST',
+        {
+          delegate: 'carl',
+          role: 'qa',
+          startsAt: '2026-10-01T00:00:00Z',
+          endsAt: '2026-10-15T00:00:00Z',
+          reason: 'Quinn at a conference',
+        },
+        sessions.quinn,
+      ),
+    );
+    const expired = await sign(release.id, 'carl', {
+      role: 'qa',
+      meaning: 'QA reviewed',
+      onBehalfOf: 'quinn',
+    });
+    assert.equal(expired.status, 403);
+    assert.match((await expired.json()).detail, /expired at 2026-10-15/);
+    const none = await sign(release.id, 'carl', {
+      role: 'qa',
+      meaning: 'QA reviewed',
+      onBehalfOf: 'tina',
+    });
+    assert.match((await none.json()).detail, /tina has not delegated to carl/);
+    const refusals = (
+      await api.services.deps.store.listAuditEntriesFor(`release:${release.id}`)
+    ).filter((e) => e.action === 'signature.refused');
+    assert.equal(refusals.length, 2);
+  });
+
+  it('refuses a delegation of a role the delegator does not hold', async () => {
+    const response = await api.call(
+      '/v1/delegations',
+      json(
+        'POST',
+        {
+          delegate: 'carl',
+          role: 'regulatory',
+          startsAt: '2026-11-20T00:00:00Z',
+          endsAt: '2026-11-30T00:00:00Z',
+          reason: 'Regulatory lead away',
+        },
+        sessions.quinn,
+      ),
+    );
+    assert.equal(response.status, 400);
+    assert.match((await response.json()).detail, /quinn does not hold regulatory/);
   });
 });

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { ProblemJson } from '../../core/wire-schemas.ts';
-import { SignatureJson, SigningViewJson } from '../../core/wire-schemas-policy.ts';
+import {
+  DelegationJson,
+  DelegationListJson,
+  SignatureJson,
+  SigningViewJson,
+} from '../../core/wire-schemas-policy.ts';
+import { DelegationInputSchema } from '../../service/approval/delegations.ts';
 import { SignRequestSchema, WithdrawRequestSchema } from '../../service/approval/sign.ts';
 import { defineRoute, parseOrThrow } from '../route.ts';
 import { IdOrTagParams } from './releases.ts';
@@ -108,6 +114,45 @@ export const approvalRoutes = [
       await services.approvals.meetCondition(actor, params.id, evidenceId);
       reply.code(204);
       return null;
+    },
+  }),
+  defineRoute({
+    spec: {
+      method: 'POST',
+      path: '/v1/delegations',
+      operationId: 'createDelegation',
+      summary: 'Name a backup approver: who may sign for whom, in which role, in which window',
+      tag: 'approvals',
+      auth: true,
+      body: { json: DelegationInputSchema },
+      responses: {
+        201: { description: 'recorded', json: DelegationJson },
+        400: problems[400],
+        401: problems[401],
+        403: { description: 'not yours to delegate', json: ProblemJson },
+        404: { description: 'no such user', json: ProblemJson },
+      },
+    },
+    async handle({ request, reply, actor, services }) {
+      reply.code(201);
+      return services.delegations.create(actor, request.body);
+    },
+  }),
+  defineRoute({
+    spec: {
+      method: 'GET',
+      path: '/v1/delegations',
+      operationId: 'listDelegations',
+      summary: 'Delegations, newest first',
+      tag: 'approvals',
+      auth: true,
+      responses: {
+        200: { description: 'the delegations', json: DelegationListJson },
+        401: problems[401],
+      },
+    },
+    async handle({ services }) {
+      return { items: await services.delegations.list() };
     },
   }),
 ];

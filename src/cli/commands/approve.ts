@@ -9,6 +9,7 @@ interface ApproveOptions {
   condition?: string;
   conditionOwner?: string;
   conditionDeadline?: string;
+  onBehalfOf?: string;
   passwordStdin?: boolean;
   json?: boolean;
 }
@@ -62,6 +63,7 @@ export function registerApprove(program: Command, io: Output): void {
     .argument('<release>', 'release id (rel_…) or tag')
     .requiredOption('--role <role>', 'the role you sign for, e.g. qa')
     .requiredOption('--meaning <text>', 'what your signature means, e.g. "QA evidence reviewed"')
+    .option('--on-behalf-of <username>', 'sign as a backup approver, under a delegation in force')
     .option('--condition <text>', 'approve on a condition that must be met by the deadline')
     .option('--condition-owner <username>', 'who must meet the condition')
     .option('--condition-deadline <time>', 'ISO 8601; unmet by then, the approval lapses')
@@ -81,6 +83,7 @@ export function registerApprove(program: Command, io: Output): void {
           meaning: options.meaning,
           password,
         };
+        if (options.onBehalfOf !== undefined) input.onBehalfOf = options.onBehalfOf;
         if (options.condition !== undefined) {
           input.condition = {
             text: options.condition,
@@ -144,4 +147,49 @@ export function registerApprove(program: Command, io: Output): void {
         await client.close();
       }
     });
+
+  program
+    .command('delegate')
+    .description('name a backup approver who may sign for you, in one role, for a time window')
+    .requiredOption('--to <username>', 'the backup approver')
+    .requiredOption('--role <role>', 'the role they may sign for in your place')
+    .requiredOption('--from <time>', 'ISO 8601: start of the window')
+    .requiredOption('--until <time>', 'ISO 8601: end of the window (at most 90 days later)')
+    .requiredOption('--reason <text>', 'why (absence, holiday)')
+    .option('--for <username>', 'admins: record it for another person')
+    .option('--json', 'print JSON')
+    .action(
+      async (
+        options: {
+          to: string;
+          role: string;
+          from: string;
+          until: string;
+          reason: string;
+          for?: string;
+          json?: boolean;
+        },
+        command: Command,
+      ) => {
+        const client = await connect(command.optsWithGlobals<GlobalOptions>(), process.env);
+        try {
+          const input: Record<string, unknown> = {
+            delegate: options.to,
+            role: options.role,
+            startsAt: options.from,
+            endsAt: options.until,
+            reason: options.reason,
+          };
+          if (options.for) input.delegator = options.for;
+          const delegation = await client.createDelegation(input);
+          if (options.json) io.out(json(delegation));
+          else
+            io.out(
+              `${delegation.delegate} may sign as ${delegation.role} for ${delegation.delegator} from ${delegation.startsAt} until ${delegation.endsAt} (${delegation.id})`,
+            );
+        } finally {
+          await client.close();
+        }
+      },
+    );
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { delegationProblem, findDelegation } from './delegation.ts';
 import { separationOfDutiesProblem } from './separation-of-duties.ts';
 import {
   countingApprovals,
@@ -163,6 +164,60 @@ describe('separation of duties at signing', () => {
     assert.match(
       separationOfDutiesProblem({ ...base, role: 'engineering', counting: signed }) ?? '',
       /already approved this release as engineering$/,
+    );
+  });
+});
+
+describe('delegation (backup approvers)', () => {
+  const delegation = {
+    id: 'dlg_1',
+    delegator: 'quinn',
+    delegate: 'tina',
+    role: 'qa',
+    startsAt: '2026-11-20T00:00:00Z',
+    endsAt: '2026-11-30T00:00:00Z',
+    reason: 'Holiday',
+    createdAt: '2026-11-19T00:00:00Z',
+    createdBy: 'user:quinn',
+  };
+  const use = (now: string, overrides: Record<string, string> = {}) => ({
+    delegator: 'quinn',
+    delegate: 'tina',
+    role: 'qa',
+    now: new Date(now),
+    ...overrides,
+  });
+
+  it('lets the delegate sign for the role inside the window only', () => {
+    assert.equal(findDelegation([delegation], use('2026-11-25T00:00:00Z')).delegation?.id, 'dlg_1');
+    assert.match(
+      findDelegation([delegation], use('2026-11-30T00:00:00Z')).problem ?? '',
+      /expired at 2026-11-30/,
+    );
+    assert.match(
+      findDelegation([delegation], use('2026-11-19T00:00:00Z')).problem ?? '',
+      /starts at/,
+    );
+  });
+
+  it('refuses another role, another delegate, or no delegation at all', () => {
+    assert.match(
+      findDelegation([delegation], use('2026-11-25T00:00:00Z', { role: 'regulatory' })).problem ??
+        '',
+      /delegates the qa role, not regulatory/,
+    );
+    assert.match(
+      findDelegation([delegation], use('2026-11-25T00:00:00Z', { delegate: 'mallory' })).problem ??
+        '',
+      /quinn has not delegated to mallory/,
+    );
+    assert.equal(
+      delegationProblem(delegation, {
+        delegate: 'tina',
+        role: 'qa',
+        now: new Date('2026-11-21T00:00:00Z'),
+      }),
+      undefined,
     );
   });
 });

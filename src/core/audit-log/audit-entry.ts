@@ -24,6 +24,7 @@ export const AUDIT_ACTIONS = [
   'signature.withdrawn',
   'signature.refused',
   'signature.condition_met',
+  'delegation.created',
   'token.revoked',
   'user.created',
   'user.disabled',

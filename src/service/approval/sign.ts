@@ -1,6 +1,9 @@
 import { z } from 'zod';
+import type { Role } from '../../core/access/roles.ts';
+import { signingEligibility } from '../../core/access/signing-eligibility.ts';
 import type { Actor } from '../../core/actor.ts';
 import type { SignatureRecord } from '../../core/approval/signature.ts';
+import { accessSettings } from '../access-settings.ts';
 import type { ServiceDeps } from '../deps.ts';
 import { invalidInput, toInputIssues } from '../input-issues.ts';
 import { reauthenticate } from '../reauthenticate.ts';
@@ -36,9 +39,15 @@ export async function signApproval(
   if (!parsed.success) throw invalidInput('approval', toInputIssues(parsed.error));
   const { password, ...approval } = parsed.data;
   const signer = await signerFor(deps, actor, password);
-  return approve(deps, actor, signer, idOrTag, approval, async (role) => {
+  return approve(deps, actor, signer, idOrTag, approval, async (role, delegated) => {
     const eligibility = await checkSigningEligibility(deps, signer.username, role);
-    return eligibility.eligible ? undefined : eligibility.reason;
+    if (eligibility.eligible) return undefined;
+    // A backup approver signs under the delegation, not under a role of their own; the
+    // training the role requires still applies to them.
+    if (delegated && eligibility.code === 'ROLE_NOT_HELD') {
+      return trainingProblem(deps, signer.username, role);
+    }
+    return eligibility.reason;
   });
 }
 
@@ -52,6 +61,23 @@ export async function withdrawApproval(
   if (!parsed.success) throw invalidInput('withdrawal', toInputIssues(parsed.error));
   const { password, ...withdrawal } = parsed.data;
   return withdraw(deps, actor, await signerFor(deps, actor, password), signatureId, withdrawal);
+}
+
+/** The role's training requirements, checked for a backup approver who signs under a delegation. */
+async function trainingProblem(
+  deps: ServiceDeps,
+  username: string,
+  role: string,
+): Promise<string | undefined> {
+  const user = await requireUser(deps, username);
+  const training = await deps.store.listTraining(username);
+  const result = signingEligibility(
+    { ...user, roles: [...user.roles, role as Role], training },
+    role as Role,
+    deps.clock.now(),
+    accessSettings(deps).config.trainingRequirements,
+  );
+  return result.eligible ? undefined : result.reason;
 }
 
 async function signerFor(

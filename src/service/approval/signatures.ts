@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Actor } from '../../core/actor.ts';
+import { findDelegation } from '../../core/approval/delegation.ts';
 import { separationOfDutiesProblem } from '../../core/approval/separation-of-duties.ts';
 import {
   type AuthMethod,
@@ -31,12 +32,17 @@ export interface SignerIdentity {
   roles: readonly string[];
 }
 
-/** Why this person may not sign for this role now (training, for one), or undefined. */
-export type EligibilityCheck = (role: string) => Promise<string | undefined>;
+/**
+ * Why this person may not sign for this role now (training, for one), or undefined. `delegated`:
+ * they sign under a delegation, so they need not hold the role themselves.
+ */
+export type EligibilityCheck = (role: string, delegated: boolean) => Promise<string | undefined>;
 
 export const ApproveInputSchema = z
   .object({
     role: z.string().min(1),
+    /** Sign as a backup approver for this person, under a delegation in force now. */
+    onBehalfOf: z.string().min(1).optional(),
     meaning: z.string().trim().min(3, 'say what your signature means').max(500),
     condition: z
       .object({
@@ -97,13 +103,23 @@ export async function approve(
 ): Promise<SignatureRecord> {
   const parsed = ApproveInputSchema.safeParse(input);
   if (!parsed.success) throw invalidInput('approval', toInputIssues(parsed.error));
-  const { role, meaning, condition } = parsed.data;
+  const { role, meaning, condition, onBehalfOf } = parsed.data;
   const release = await getRelease(deps, idOrTag);
   const { activation, policy } = await gatePolicyFor(deps, release.service);
-  if (!signer.roles.includes(role)) {
+  let delegation: SignatureRecord['delegation'] = null;
+  if (onBehalfOf !== undefined) {
+    const found = findDelegation(await deps.store.listDelegationsTo(signer.username), {
+      delegator: onBehalfOf,
+      delegate: signer.username,
+      role,
+      now: deps.clock.now(),
+    });
+    if (!found.delegation) return refuse(deps, actor, release, role, found.problem);
+    delegation = { id: found.delegation.id, onBehalfOf };
+  } else if (!signer.roles.includes(role)) {
     await refuse(deps, actor, release, role, `${signer.username} does not hold the role ${role}`);
   }
-  const ineligible = await eligibility(role);
+  const ineligible = await eligibility(role, delegation !== null);
   if (ineligible) await refuse(deps, actor, release, role, ineligible);
   const change = release.change ? await deps.store.getChange(release.change) : undefined;
 
@@ -132,7 +148,7 @@ export async function approve(
       role,
       meaning,
       signer: { username: signer.username, fullName: signer.fullName },
-      delegation: null,
+      delegation,
       authMethod: signer.method,
       signedAt: now.toISOString(),
       contentHash: state.currentContentHash,
@@ -155,6 +171,8 @@ export async function approve(
         signer: signer.username,
         fullName: signer.fullName,
         authMethod: signer.method,
+        onBehalfOf: delegation?.onBehalfOf ?? null,
+        delegation: delegation?.id ?? null,
         contentHash: signature.contentHash,
         policySha256: state.content.policySha256,
         evidence: state.content.evidence.length,

@@ -345,7 +345,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 11,
-    name: 'signatures, condition fulfilments and exceptions',
+    name: 'signatures, condition fulfilments, exceptions and delegations',
     sql: `
       -- Electronic signatures: never edited or deleted; a withdrawal is another row.
       CREATE TABLE signatures (
@@ -399,6 +399,18 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE TRIGGER exception_approvals_write_once
         BEFORE UPDATE OR DELETE OR TRUNCATE ON exception_approvals
         FOR EACH STATEMENT EXECUTE FUNCTION refuse_change('exception approvals are write-once');
+
+      -- Backup approvers: who may sign for whom, in which role, in which window.
+      CREATE TABLE delegations (
+        seq       bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id        text NOT NULL CONSTRAINT delegations_id_unique UNIQUE,
+        delegator text NOT NULL,
+        delegate  text NOT NULL,
+        record    json NOT NULL
+      );
+      CREATE INDEX delegations_by_delegate ON delegations (delegate, seq);
+      CREATE TRIGGER delegations_write_once BEFORE UPDATE OR DELETE OR TRUNCATE ON delegations
+        FOR EACH STATEMENT EXECUTE FUNCTION refuse_change('delegations are write-once');
     `,
   },
 ];

@@ -4,6 +4,7 @@ import type { Session } from '../../core/access/session.ts';
 import type { TrainingRecord } from '../../core/access/training.ts';
 import type { User, UserCredentials } from '../../core/access/user.ts';
 import type { ApiToken } from '../../core/api-token.ts';
+import type { Delegation } from '../../core/approval/delegation.ts';
 import type { ConditionFulfilment, SignatureRecord } from '../../core/approval/signature.ts';
 import {
   type AuditEntry,
@@ -147,6 +148,14 @@ class PostgresReads implements StoreReader {
 
   listExceptions(limit: number) {
     return this.signing.listExceptions(limit);
+  }
+
+  listDelegationsTo(delegate: string) {
+    return this.signing.listDelegationsTo(delegate);
+  }
+
+  listDelegations(limit: number) {
+    return this.signing.listDelegations(limit);
   }
 
   async getReleaseById(id: string): Promise<Release | undefined> {
@@ -742,6 +751,10 @@ class PostgresWrites extends PostgresReads implements StoreTx {
 
   insertConditionFulfilment(fulfilment: ConditionFulfilment) {
     return this.signing.insertConditionFulfilment(fulfilment);
+  }
+
+  insertDelegation(delegation: Delegation) {
+    return this.signing.insertDelegation(delegation);
   }
 
   insertException(exception: ExceptionRecord) {

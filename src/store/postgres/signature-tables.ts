@@ -1,6 +1,7 @@
+import type { Delegation } from '../../core/approval/delegation.ts';
 import type { ConditionFulfilment, SignatureRecord } from '../../core/approval/signature.ts';
 import type { ExceptionRecord } from '../../core/exception/exception.ts';
-import { toException, toFulfilment, toSignature } from '../signature-rows.ts';
+import { toDelegation, toException, toFulfilment, toSignature } from '../signature-rows.ts';
 
 type Row = Record<string, unknown>;
 type Run = (sql: string, values?: readonly unknown[]) => Promise<Row[]>;
@@ -11,6 +12,7 @@ export function signatureTablesIn(s: string) {
     fulfilments: `${s}.condition_fulfilments`,
     exceptions: `${s}.exceptions`,
     exceptionApprovals: `${s}.exception_approvals`,
+    delegations: `${s}.delegations`,
     releases: `${s}.releases`,
   };
 }
@@ -65,6 +67,30 @@ export class PostgresSignatureTables {
   async getException(id: string): Promise<ExceptionRecord | undefined> {
     const [row] = await this.#run(`${this.#exceptionSelect()} WHERE e.id = $1`, [id]);
     return row ? toException(row) : undefined;
+  }
+
+  async listDelegationsTo(delegate: string): Promise<Delegation[]> {
+    return (
+      await this.#run(
+        `SELECT record FROM ${this.#t.delegations} WHERE delegate = $1 ORDER BY seq`,
+        [delegate],
+      )
+    ).map(toDelegation);
+  }
+
+  async listDelegations(limit: number): Promise<Delegation[]> {
+    return (
+      await this.#run(`SELECT record FROM ${this.#t.delegations} ORDER BY seq DESC LIMIT $1`, [
+        limit,
+      ])
+    ).map(toDelegation);
+  }
+
+  async insertDelegation(delegation: Delegation): Promise<void> {
+    await this.#run(
+      `INSERT INTO ${this.#t.delegations} (id, delegator, delegate, record) VALUES ($1, $2, $3, $4)`,
+      [delegation.id, delegation.delegator, delegation.delegate, JSON.stringify(delegation)],
+    );
   }
 
   async listExceptions(limit: number): Promise<ExceptionRecord[]> {

@@ -300,7 +300,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 10,
-    name: 'signatures, condition fulfilments and exceptions',
+    name: 'signatures, condition fulfilments, exceptions and delegations',
     sql: `
       -- Electronic signatures: never edited or deleted; a withdrawal is another row.
       CREATE TABLE signatures (
@@ -362,6 +362,20 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'exception approvals are write-once'); END;
       CREATE TRIGGER exception_approvals_no_delete BEFORE DELETE ON exception_approvals
         BEGIN SELECT RAISE(ABORT, 'exception approvals are write-once'); END;
+
+      -- Backup approvers: who may sign for whom, in which role, in which window.
+      CREATE TABLE delegations (
+        seq       INTEGER PRIMARY KEY,
+        id        TEXT NOT NULL UNIQUE,
+        delegator TEXT NOT NULL,
+        delegate  TEXT NOT NULL,
+        record    TEXT NOT NULL
+      );
+      CREATE INDEX delegations_by_delegate ON delegations (delegate, seq);
+      CREATE TRIGGER delegations_no_update BEFORE UPDATE ON delegations
+        BEGIN SELECT RAISE(ABORT, 'delegations are write-once'); END;
+      CREATE TRIGGER delegations_no_delete BEFORE DELETE ON delegations
+        BEGIN SELECT RAISE(ABORT, 'delegations are write-once'); END;
     `,
   },
 ];

@@ -1,7 +1,8 @@
 import type { SQLInputValue, StatementSync } from 'node:sqlite';
+import type { Delegation } from '../../core/approval/delegation.ts';
 import type { ConditionFulfilment, SignatureRecord } from '../../core/approval/signature.ts';
 import type { ExceptionRecord } from '../../core/exception/exception.ts';
-import { toException, toFulfilment, toSignature } from '../signature-rows.ts';
+import { toDelegation, toException, toFulfilment, toSignature } from '../signature-rows.ts';
 
 type Prepare = (sql: string) => StatementSync;
 type Run = (sql: string, params: Record<string, SQLInputValue>) => void;
@@ -46,6 +47,18 @@ export class SqliteSignatureReads {
     return row ? toException(row) : undefined;
   }
 
+  listDelegationsTo(delegate: string): Delegation[] {
+    return this.#q('SELECT record FROM delegations WHERE delegate = ? ORDER BY seq')
+      .all(delegate)
+      .map(toDelegation);
+  }
+
+  listDelegations(limit: number): Delegation[] {
+    return this.#q('SELECT record FROM delegations ORDER BY seq DESC LIMIT ?')
+      .all(limit)
+      .map(toDelegation);
+  }
+
   listExceptions(limit: number): ExceptionRecord[] {
     return this.#q(`${EXCEPTION_SELECT} ORDER BY e.seq DESC LIMIT ?`).all(limit).map(toException);
   }
@@ -85,6 +98,19 @@ export class SqliteSignatureWrites {
         $evidenceId: fulfilment.evidenceId,
         $metAt: fulfilment.metAt,
         $metBy: fulfilment.metBy,
+      },
+    );
+  }
+
+  insertDelegation(delegation: Delegation): void {
+    this.#run(
+      `INSERT INTO delegations (id, delegator, delegate, record)
+       VALUES ($id, $delegator, $delegate, $record)`,
+      {
+        $id: delegation.id,
+        $delegator: delegation.delegator,
+        $delegate: delegation.delegate,
+        $record: JSON.stringify(delegation),
       },
     );
   }

@@ -9,6 +9,7 @@ import type { Session } from '../../core/access/session.ts';
 import type { TrainingRecord } from '../../core/access/training.ts';
 import type { User, UserCredentials } from '../../core/access/user.ts';
 import type { ApiToken } from '../../core/api-token.ts';
+import type { Delegation } from '../../core/approval/delegation.ts';
 import type { ConditionFulfilment, SignatureRecord } from '../../core/approval/signature.ts';
 import {
   type AuditEntry,
@@ -102,6 +103,14 @@ class SqliteReads implements StoreReader {
 
   async listExceptions(limit: number) {
     return this.#signatures.listExceptions(limit);
+  }
+
+  async listDelegationsTo(delegate: string) {
+    return this.#signatures.listDelegationsTo(delegate);
+  }
+
+  async listDelegations(limit: number) {
+    return this.#signatures.listDelegations(limit);
   }
 
   protected statement(sql: string): StatementSync {
@@ -407,6 +416,10 @@ class SqliteWrites extends SqliteReads implements StoreTx {
 
   async insertConditionFulfilment(fulfilment: ConditionFulfilment): Promise<void> {
     this.#signatureWrites.insertConditionFulfilment(fulfilment);
+  }
+
+  async insertDelegation(delegation: Delegation): Promise<void> {
+    this.#signatureWrites.insertDelegation(delegation);
   }
 
   async insertException(exception: ExceptionRecord): Promise<void> {
