@@ -213,6 +213,9 @@ function esc(value: string): string {
   return value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
+/** Summary fields that are shares of 1 (coverage), shown as percentages. */
+const RATIO_FIELDS = new Set(['lines', 'branches', 'functions', 'statements', 'methods']);
+
 /** The top-level figures of a summary (counts, ratios, short strings), for a reader's glance. */
 function summaryText(summary: Record<string, unknown> | null): string {
   if (!summary) return '<span class="muted">stored unparsed</span>';
@@ -226,7 +229,7 @@ function summaryText(summary: Record<string, unknown> | null): string {
     .slice(0, 10)
     .map(
       ([key, value]) =>
-        `${esc(key)}: ${esc(typeof value === 'number' && value > 0 && value < 1 ? `${(value * 100).toFixed(1)}%` : String(value))}`,
+        `${esc(key)}: ${esc(typeof value === 'number' && RATIO_FIELDS.has(key) ? `${(value * 100).toFixed(1)}%` : String(value))}`,
     );
   const warnings = Array.isArray(summary.warnings) ? summary.warnings.length : 0;
   return parts.join('<br>') + (warnings ? `<br><strong>${warnings} warning(s)</strong>` : '');
