@@ -13,6 +13,9 @@ export const EVIDENCE_KINDS = [
   'rollback-plan',
   'validation',
   'legacy-record',
+  'pipeline-run',
+  'test-run',
+  'artifact',
   'custom',
 ] as const;
 export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
