@@ -1,3 +1,5 @@
+import type { CiContext } from './ci-context.ts';
+
 /** The evidence kinds Dossier accepts; see DESIGN.md's nouns. */
 export const EVIDENCE_KINDS = [
   'junit',
@@ -43,6 +45,8 @@ export interface Evidence {
   summary: Record<string, unknown> | null;
   submittedBy: string;
   submittedAt: string;
+  /** The CI run that submitted it (provider, commit, branch, run URL…), when it said. */
+  ciContext: CiContext | null;
 }
 
 export const MAX_EVIDENCE_NAME_LENGTH = 255;
