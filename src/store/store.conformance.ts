@@ -533,6 +533,8 @@ export function runStoreConformance({ name, open }: StoreConformanceOptions): vo
       await store.transaction((tx) => tx.insertWebhookDelivery(delivery));
       assert.deepEqual(await store.getWebhookDelivery('github', delivery.deliveryId), delivery);
       assert.equal(await store.getWebhookDelivery('gitlab', delivery.deliveryId), undefined);
+      assert.deepEqual(await store.findWebhookDeliveryByBody('github', 'a'.repeat(64)), delivery);
+      assert.equal(await store.findWebhookDeliveryByBody('github', 'b'.repeat(64)), undefined);
       await assert.rejects(
         store.transaction((tx) => tx.insertWebhookDelivery({ ...delivery, outcome: 'ignored' })),
         StoreConflictError,

@@ -168,6 +168,11 @@ export interface StoreReader {
     source: WebhookSource,
     deliveryId: string,
   ): Promise<WebhookDelivery | undefined>;
+  /** The first delivery from this source whose body had this SHA-256. */
+  findWebhookDeliveryByBody(
+    source: WebhookSource,
+    bodySha256: string,
+  ): Promise<WebhookDelivery | undefined>;
   getIntegration(source: WebhookSource): Promise<Integration | undefined>;
   /** By source name. */
   listIntegrations(): Promise<Integration[]>;

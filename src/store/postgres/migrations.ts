@@ -437,6 +437,8 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         body_sha256  text NOT NULL,
         CONSTRAINT webhook_deliveries_pkey PRIMARY KEY (source, delivery_id)
       );
+      -- A captured delivery replayed under a new delivery id has the same (signed) body.
+      CREATE INDEX webhook_deliveries_by_body ON webhook_deliveries (source, body_sha256);
       CREATE TRIGGER webhook_deliveries_write_once
         BEFORE UPDATE OR DELETE OR TRUNCATE ON webhook_deliveries
         FOR EACH STATEMENT EXECUTE FUNCTION refuse_change('webhook deliveries are write-once');

@@ -494,6 +494,18 @@ class PostgresReads implements StoreReader {
     return row ? toDelivery(row) : undefined;
   }
 
+  async findWebhookDeliveryByBody(
+    source: WebhookSource,
+    bodySha256: string,
+  ): Promise<WebhookDelivery | undefined> {
+    const [row] = await this.run(
+      `SELECT * FROM ${this.t.webhookDeliveries} WHERE source = $1 AND body_sha256 = $2
+       ORDER BY received_at LIMIT 1`,
+      [source, bodySha256],
+    );
+    return row ? toDelivery(row) : undefined;
+  }
+
   async getIntegration(source: WebhookSource): Promise<Integration | undefined> {
     const [row] = await this.run(`SELECT * FROM ${this.t.integrations} WHERE source = $1`, [
       source,

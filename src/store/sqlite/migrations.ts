@@ -401,6 +401,8 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         body_sha256  TEXT NOT NULL,
         PRIMARY KEY (source, delivery_id)
       );
+      -- A captured delivery replayed under a new delivery id has the same (signed) body.
+      CREATE INDEX webhook_deliveries_by_body ON webhook_deliveries (source, body_sha256);
       CREATE TRIGGER webhook_deliveries_no_update BEFORE UPDATE ON webhook_deliveries
         BEGIN SELECT RAISE(ABORT, 'webhook deliveries are write-once'); END;
       CREATE TRIGGER webhook_deliveries_no_delete BEFORE DELETE ON webhook_deliveries

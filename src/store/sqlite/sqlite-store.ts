@@ -431,6 +431,16 @@ class SqliteReads implements StoreReader {
     return row ? toDelivery(row) : undefined;
   }
 
+  async findWebhookDeliveryByBody(
+    source: WebhookSource,
+    bodySha256: string,
+  ): Promise<WebhookDelivery | undefined> {
+    const row = this.statement(
+      'SELECT * FROM webhook_deliveries WHERE source = ? AND body_sha256 = ? ORDER BY received_at LIMIT 1',
+    ).get(source, bodySha256);
+    return row ? toDelivery(row) : undefined;
+  }
+
   async getIntegration(source: WebhookSource): Promise<Integration | undefined> {
     const row = this.statement('SELECT * FROM integrations WHERE source = ?').get(source);
     return row ? toIntegration(row) : undefined;
