@@ -32,7 +32,7 @@ describe('POST /v1/hooks/* over real HTTP', () => {
 
   const github = (
     event: string,
-    body: Uint8Array,
+    body: Buffer,
     headers: Record<string, string> = {},
   ): Promise<Response> =>
     api.call('/v1/hooks/github', {
