@@ -45,7 +45,7 @@ describe('POST /v1/hooks/* over real HTTP', () => {
         'x-hub-signature-256': hmacSha256Header(GITHUB_SECRET, body),
         ...headers,
       },
-      body,
+      body: new Uint8Array(body),
     });
 
   const auditSize = async () =>
@@ -159,7 +159,7 @@ describe('POST /v1/hooks/* over real HTTP', () => {
           method: 'POST',
           auth: false,
           headers: { 'x-github-event': 'workflow_run', 'x-github-delivery': 'no-signature' },
-          body: workflowRun,
+          body: new Uint8Array(workflowRun),
         }),
       ],
       [
@@ -218,7 +218,7 @@ describe('POST /v1/hooks/* over real HTTP', () => {
         'x-github-event': 'workflow_run',
         'x-hub-signature-256': hmacSha256Header(GITHUB_SECRET, workflowRun),
       },
-      body: workflowRun,
+      body: new Uint8Array(workflowRun),
     });
     assert.equal(noId.status, 400);
     assert.match((await noId.json()).detail, /X-GitHub-Delivery/);
@@ -235,7 +235,7 @@ describe('POST /v1/hooks/* over real HTTP', () => {
           'x-gitlab-token': token,
           'idempotency-key': key,
         },
-        body: gitlabPipeline,
+        body: new Uint8Array(gitlabPipeline),
       });
     const wrong = await send('not-the-gitlab-token-000', 'gl-1');
     assert.equal(wrong.status, 401);
@@ -254,7 +254,7 @@ describe('POST /v1/hooks/* over real HTTP', () => {
         method: 'POST',
         auth: false,
         headers: { 'content-type': 'application/json', 'x-dossier-signature-256': signature },
-        body: serviceDeployed,
+        body: new Uint8Array(serviceDeployed),
       });
     assert.equal((await send(hmacSha256Header(GITHUB_SECRET, serviceDeployed))).status, 401);
     const response = await send(hmacSha256Header(CDEVENTS_SECRET, serviceDeployed));
