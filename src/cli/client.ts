@@ -1,5 +1,7 @@
+import type { CiContext } from '../core/ci-context.ts';
 import type {
   ActorJson,
+  AddedIntegrationJson,
   AttachEvidenceJson,
   AuditEntryJson,
   CheckpointJson,
@@ -7,6 +9,7 @@ import type {
   CreatedTokenJson,
   EligibilityJson,
   EvidenceJson,
+  IntegrationJson,
   LogKeysJson,
   ReleaseJson,
   ReleasePageJson,
@@ -23,7 +26,12 @@ export interface AttachFile {
   kind: string;
   name: string;
   size: number;
+  /** Opens the file again for each attempt: a retried upload sends the bytes from the start. */
   open(): AsyncIterable<Uint8Array> & NodeJS.ReadableStream;
+  /** The CI run uploading it, recorded with the evidence. */
+  ciContext?: CiContext | undefined;
+  /** Told before each retry of this upload (attempt is the one about to start, from 2). */
+  onRetry?: ((attempt: number, delayMs: number, reason: string) => void) | undefined;
 }
 
 export interface ListReleasesParams {
@@ -54,6 +62,9 @@ export interface DossierClient extends PolicyClient {
   importLegacy(
     bytes: Uint8Array,
   ): Promise<{ release: ReleaseJson; record: EvidenceJson; created: boolean }>;
+  listIntegrations(): Promise<IntegrationJson[]>;
+  putIntegration(source: string, secret: string): Promise<AddedIntegrationJson>;
+  removeIntegration(source: string): Promise<void>;
   /** Streams the release dossier archive. */
   exportDossier(idOrTag: string): Promise<{ fileName: string; stream: NodeJS.ReadableStream }>;
   login(username: string, password: string): Promise<SessionJson>;

@@ -187,3 +187,23 @@ const PROVIDERS: readonly ProviderReader[] = [
     }),
   },
 ];
+
+/**
+ * The upload request header that carries the uploader's CI context: base64url of its JSON, since
+ * header values are ASCII and branch names or actors need not be.
+ */
+export const CI_CONTEXT_HEADER = 'dossier-ci-context';
+
+export function encodeCiContextHeader(context: CiContext): string {
+  return Buffer.from(JSON.stringify(context), 'utf8').toString('base64url');
+}
+
+/** The header's JSON, unchecked (the service validates it), or undefined when it is not JSON. */
+export function decodeCiContextHeader(value: string): unknown {
+  if (!/^[A-Za-z0-9_-]{1,8192}$/.test(value)) return undefined;
+  try {
+    return JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}

@@ -32,8 +32,8 @@ export interface AttachEvidenceRequest {
   /** Size announced before the bytes arrive (Content-Length), to refuse oversize uploads early. */
   declaredSize?: number | undefined;
   body: AsyncIterable<Uint8Array>;
-  /** The CI run submitting it (detected by the CLI from the job's environment). */
-  ciContext?: CiContext | undefined;
+  /** The CI run submitting it (detected by the CLI from the job's environment); checked here. */
+  ciContext?: unknown;
 }
 
 export interface AttachEvidenceResult {

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { CI_CONTEXT_HEADER, decodeCiContextHeader } from '../../core/ci-context.ts';
+import { DossierError } from '../../core/errors.ts';
 import { EVIDENCE_KINDS } from '../../core/evidence-record.ts';
 import { AttachEvidenceJson, EvidenceListJson, ProblemJson } from '../../core/wire-schemas.ts';
 import { presentEvidence } from '../present.ts';
@@ -41,6 +43,7 @@ export const evidenceRoutes = [
       const declared = request.headers['content-length'];
       const contentType = request.headers['content-type'];
       const result = await services.evidence.attach(actor, {
+        ciContext: ciContextOf(request.headers[CI_CONTEXT_HEADER]),
         release: params.idOrTag,
         kind: query.kind,
         name: query.name,
@@ -102,3 +105,15 @@ export const evidenceRoutes = [
     },
   }),
 ];
+
+/** The optional `Dossier-CI-Context` header: base64url JSON, checked by the service. */
+function ciContextOf(header: string | string[] | undefined): unknown {
+  if (header === undefined) return undefined;
+  const decoded = typeof header === 'string' ? decodeCiContextHeader(header) : undefined;
+  if (decoded === undefined) {
+    throw new DossierError('INVALID_INPUT', 'the Dossier-CI-Context header is not base64url JSON', {
+      issues: [{ path: 'Dossier-CI-Context', message: 'not base64url JSON' }],
+    });
+  }
+  return decoded;
+}

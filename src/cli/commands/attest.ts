@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
+import { detectCiContext } from '../../core/ci-context.ts';
 import { DossierError } from '../../core/errors.ts';
 import { EVIDENCE_KINDS, isEvidenceKind } from '../../core/evidence-record.ts';
 import type { AttachEvidenceJson } from '../../core/wire-schemas.ts';
@@ -35,10 +36,18 @@ export function registerAttest(program: Command, io: Output): void {
           paths.map((path) => describeFile(path, kind, options.release)),
         );
         const client = await connect(command.optsWithGlobals<GlobalOptions>(), process.env);
+        const ciContext = detectCiContext(process.env);
+        const progress = progressLines(io, files.length, Boolean(process.stderr.isTTY));
         const results: AttachEvidenceJson[] = [];
         try {
           for (const [index, file] of files.entries()) {
-            const result = await client.attachEvidence(file);
+            progress.sending(index, paths[index] ?? file.name, file.size);
+            const result = await client.attachEvidence({
+              ...file,
+              ciContext,
+              onRetry: (attempt, delayMs, reason) =>
+                progress.retrying(index, paths[index] ?? file.name, attempt, delayMs, reason),
+            });
             results.push(result);
             if (!options.json) {
               const { evidence } = result;
@@ -53,6 +62,7 @@ export function registerAttest(program: Command, io: Output): void {
           if (options.json && results.length > 0) io.out(json(results));
           throw error;
         } finally {
+          progress.done();
           await client.close();
         }
         if (options.json) io.out(json(results));
@@ -75,4 +85,36 @@ async function describeFile(path: string, kind: string, release: string): Promis
     throw new DossierError('EMPTY_EVIDENCE', `${path} is empty; evidence must have content`);
   }
   return { release, kind, name: basename(path), size, open: () => createReadStream(path) };
+}
+
+/**
+ * Progress on standard error, so standard output stays the result: on a terminal one line that
+ * updates in place, in a CI log (not a TTY) one line per file.
+ */
+function progressLines(io: Output, total: number, tty: boolean) {
+  const width = String(total).length;
+  const position = (index: number) => `[${String(index + 1).padStart(width)}/${total}]`;
+  let open = false;
+  return {
+    sending(index: number, path: string, size: number) {
+      const line = `${position(index)} sending ${path} (${formatBytes(size)})`;
+      if (tty) {
+        process.stderr.write(`\r\x1b[2K${line}`);
+        open = true;
+      } else {
+        io.err(line);
+      }
+    },
+    retrying(index: number, path: string, attempt: number, delayMs: number, reason: string) {
+      if (open) process.stderr.write('\n');
+      open = false;
+      io.err(
+        `${position(index)} ${path}: ${reason}; retrying in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt})`,
+      );
+    },
+    done() {
+      if (open) process.stderr.write('\r\x1b[2K');
+      open = false;
+    },
+  };
 }
