@@ -30,6 +30,8 @@ export interface AttachFile {
   open(): AsyncIterable<Uint8Array> & NodeJS.ReadableStream;
   /** The CI run uploading it, recorded with the evidence. */
   ciContext?: CiContext | undefined;
+  /** Retries of a transient failure at most (default 5: after 0.5, 1, 2, 4 and 8 s). */
+  retries?: number | undefined;
   /** Told before each retry of this upload (attempt is the one about to start, from 2). */
   onRetry?: ((attempt: number, delayMs: number, reason: string) => void) | undefined;
 }

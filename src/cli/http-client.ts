@@ -137,7 +137,10 @@ export function httpClient(options: HttpClientOptions): DossierClient {
             stream.destroy();
           }
         },
-        { delaysMs: options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS, onRetry: file.onRetry },
+        {
+          delaysMs: (options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS).slice(0, file.retries),
+          onRetry: file.onRetry,
+        },
       );
     },
     listIntegrations: async () =>

@@ -18,11 +18,16 @@ export function registerAttest(program: Command, io: Output): void {
     .argument('<files...>', 'files to upload, byte for byte')
     .requiredOption('--release <id-or-tag>', 'release id or tag')
     .option('--json', 'print the evidence records as JSON')
+    .option(
+      '--retries <n>',
+      'retry a file this many times on a dropped connection or a 502/503/504, backing off from 0.5 s',
+      '5',
+    )
     .action(
       async (
         kind: string,
         paths: string[],
-        options: { release: string; json?: boolean },
+        options: { release: string; json?: boolean; retries: string },
         command: Command,
       ) => {
         if (kind !== 'auto' && !isEvidenceKind(kind)) {
@@ -30,6 +35,12 @@ export function registerAttest(program: Command, io: Output): void {
             'UNKNOWN_EVIDENCE_KIND',
             `unknown evidence kind "${kind}"; expected one of ${EVIDENCE_KINDS.join(', ')}, or auto`,
           );
+        }
+        const retries = Number(options.retries);
+        if (!Number.isInteger(retries) || retries < 0 || retries > 10) {
+          throw new DossierError('INVALID_INPUT', '--retries must be a whole number from 0 to 10', {
+            issues: [{ path: '--retries', message: 'must be 0 to 10' }],
+          });
         }
         // Check every file before sending any, so a typo does not leave half a set uploaded.
         const files = await Promise.all(
@@ -45,6 +56,7 @@ export function registerAttest(program: Command, io: Output): void {
             const result = await client.attachEvidence({
               ...file,
               ciContext,
+              retries,
               onRetry: (attempt, delayMs, reason) =>
                 progress.retrying(index, paths[index] ?? file.name, attempt, delayMs, reason),
             });
