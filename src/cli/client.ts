@@ -1,7 +1,6 @@
 import type { CiContext } from '../core/ci-context.ts';
 import type {
   ActorJson,
-  AddedIntegrationJson,
   AttachEvidenceJson,
   AuditEntryJson,
   CheckpointJson,
@@ -9,7 +8,6 @@ import type {
   CreatedTokenJson,
   EligibilityJson,
   EvidenceJson,
-  IntegrationJson,
   LogKeysJson,
   ReleaseJson,
   ReleasePageJson,
@@ -19,6 +17,7 @@ import type {
   TrainingRecordJson,
   UserJson,
 } from '../core/wire-schemas.ts';
+import type { AddedIntegrationJson, IntegrationJson } from '../core/wire-schemas-webhooks.ts';
 import type { PolicyClient } from './policy-client.ts';
 
 export interface AttachFile {

@@ -6,7 +6,6 @@ import { CI_CONTEXT_HEADER, encodeCiContextHeader } from '../core/ci-context.ts'
 import { DossierError, isErrorCode } from '../core/errors.ts';
 import {
   ActorJson,
-  AddedIntegrationJson,
   AttachEvidenceJson,
   AuditEntryPageJson,
   CheckpointJson,
@@ -16,7 +15,6 @@ import {
   EligibilityJson,
   EvidenceJson,
   EvidenceListJson,
-  IntegrationListJson,
   LeafTextPageJson,
   LogKeysJson,
   ReleaseJson,
@@ -31,6 +29,7 @@ import {
   UserJson,
   UserListJson,
 } from '../core/wire-schemas.ts';
+import { AddedIntegrationJson, IntegrationListJson } from '../core/wire-schemas-webhooks.ts';
 import type { DossierClient } from './client.ts';
 import { httpPolicyClient } from './http-policy-client.ts';
 import { DEFAULT_RETRY_DELAYS_MS, HttpStatusError, withRetries } from './retry.ts';

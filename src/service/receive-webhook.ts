@@ -1,8 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { Actor } from '../core/actor.ts';
+import {
+  buildDeployment,
+  type Deployment,
+  DeploymentInputSchema,
+} from '../core/deployment/deployment.ts';
 import { DossierError } from '../core/errors.ts';
 import type { Evidence } from '../core/evidence-record.ts';
 import type { Release } from '../core/release.ts';
+import { deploymentInputFrom } from '../core/webhooks/deployment-input.ts';
 import { type Headers, WEBHOOK_PROTOCOLS } from '../core/webhooks/protocols.ts';
 import type {
   DeliveryOutcome,
@@ -29,7 +35,8 @@ export interface WebhookResult {
   event: string;
   detail: string;
   evidence: Evidence[];
-  /** Deployment reports among the evidence, for recording as deployments. */
+  /** Deployment records made from it (a deployment outcome, per linked release). */
+  deployments: Deployment[];
   mapped: MappedEvent;
 }
 
@@ -77,7 +84,8 @@ export async function receiveWebhook(
   if (earlier) return duplicateOf(earlier, deliveryId, mapped);
 
   const actor: Actor = { id: `webhook:${request.source}`, roles: [] };
-  const now = deps.clock.now().toISOString();
+  const clockNow = deps.clock.now();
+  const now = clockNow.toISOString();
   const releases = mapped.type === 'evidence' ? await linkedReleases(deps, mapped.link) : [];
   if (mapped.type === 'evidence' && releases.length > 0) {
     // Bytes first, records second, as for uploads: a crash between leaves an unreferenced blob.
@@ -113,10 +121,25 @@ export async function receiveWebhook(
         return result('unmatched', deliveryId, event, detail, [], mapped);
       }
       const evidence: Evidence[] = [];
+      const deployments: Deployment[] = [];
       for (const release of releases) {
         evidence.push(await attach(deps, tx, actor, release, mapped, request, bodySha256, now));
+        const deployment = await recordReportedDeployment(
+          deps,
+          tx,
+          actor,
+          release,
+          mapped,
+          deliveryId,
+          clockNow,
+        );
+        if (deployment) deployments.push(deployment);
       }
-      const detail = `${mapped.kind} evidence on ${releases.map((r) => r.tag).join(', ')}`;
+      const recordedDeployments =
+        deployments.length > 0
+          ? `; deployment ${deployments[0]?.status} in ${deployments[0]?.environment}`
+          : '';
+      const detail = `${mapped.kind} evidence on ${releases.map((r) => r.tag).join(', ')}${recordedDeployments}`;
       await record(
         tx,
         actor,
@@ -126,7 +149,7 @@ export async function receiveWebhook(
           evidence.map((item) => item.id),
         ),
       );
-      return result('recorded', deliveryId, event, detail, evidence, mapped);
+      return { ...result('recorded', deliveryId, event, detail, evidence, mapped), deployments };
     });
   } catch (error) {
     // The same delivery, arriving twice at once (a sender's retry, two instances): one records it.
@@ -225,6 +248,49 @@ async function attach(
   return evidence;
 }
 
+/**
+ * A reported deployment outcome (succeeded, failed, rolled back) becomes a deployment record of
+ * the release, in the same transaction as its evidence: what the gate's `promoteFrom` reads.
+ * One the record cannot hold (an environment name that stays invalid) is kept as evidence only.
+ */
+async function recordReportedDeployment(
+  deps: ServiceDeps,
+  tx: StoreTx,
+  actor: Actor,
+  release: Release,
+  mapped: Extract<MappedEvent, { type: 'evidence' }>,
+  deliveryId: string,
+  now: Date,
+): Promise<Deployment | undefined> {
+  const input = mapped.deployment ? deploymentInputFrom(mapped.deployment) : undefined;
+  const parsed = input ? DeploymentInputSchema.safeParse(input) : undefined;
+  if (!parsed?.success) return undefined;
+  const deployment = buildDeployment({
+    id: deps.ids.next('dep'),
+    releaseId: release.id,
+    input: parsed.data,
+    now,
+    actor: actor.id,
+  });
+  await tx.insertDeployment(deployment);
+  await tx.appendAudit({
+    time: deployment.recordedAt,
+    actor: actor.id,
+    action: 'deployment.recorded',
+    subject: `release:${release.id}`,
+    details: {
+      deployment: deployment.id,
+      environment: deployment.environment,
+      status: deployment.status,
+      at: deployment.at,
+      source: deployment.source,
+      url: deployment.url,
+      delivery: deliveryId,
+    },
+  });
+  return deployment;
+}
+
 async function record(tx: StoreTx, actor: Actor, delivery: WebhookDelivery): Promise<void> {
   await tx.insertWebhookDelivery(delivery);
   await tx.appendAudit({
@@ -252,7 +318,7 @@ function result(
   evidence: Evidence[],
   mapped: MappedEvent,
 ): WebhookResult {
-  return { status, deliveryId, event, detail, evidence, mapped };
+  return { status, deliveryId, event, detail, evidence, deployments: [], mapped };
 }
 
 function duplicateOf(

@@ -207,6 +207,33 @@ describe('POST /v1/hooks/* over real HTTP', () => {
     assert.match(result.detail, /9049f1265b7d61be4a8904a9a27120d2064dab3b/);
   });
 
+  it('a deployment_status success for a release’s commit records the deployment (and keeps the evidence)', async () => {
+    const created = await api.call('/v1/releases', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        service: 'public-repo',
+        version: '1.0.0',
+        commit: '9049f1265b7d61be4a8904a9a27120d2064dab3b',
+      }),
+    });
+    const release = ((await created.json()) as { id: string }).id;
+    // The same event re-serialized: other bytes than the unmatched delivery above.
+    const body = Buffer.from(JSON.stringify(JSON.parse(deploymentStatus.toString('utf8'))));
+    const response = await github('deployment_status', body);
+    assert.equal(response.status, 201, await response.clone().text());
+    const result = await response.json();
+    assert.equal(result.deployments.length, 1);
+    const deployments = (await (await api.call(`/v1/releases/${release}/deployments`)).json())
+      .items as Array<Record<string, unknown>>;
+    assert.deepEqual(
+      deployments.map((d) => [d.environment, d.status, d.source, d.at, d.recordedBy]),
+      [['production', 'succeeded', 'github', '2015-05-05T23:40:39.000Z', 'webhook:github']],
+    );
+    const [evidence] = await evidenceOf(release);
+    assert.equal(evidence?.kind, 'deployment');
+  });
+
   it('refuses a body that is not JSON, and a delivery without an id, with 400', async () => {
     const notJson = Buffer.from('payload=%7B%7D');
     const form = await github('workflow_run', notJson);
@@ -265,6 +292,12 @@ describe('POST /v1/hooks/* over real HTTP', () => {
     assert.equal(
       (evidence?.summary as { environment: string } | undefined)?.environment,
       'test123',
+    );
+    const deployments = (await (await api.call(`/v1/releases/${cdReleaseId}/deployments`)).json())
+      .items as Array<Record<string, unknown>>;
+    assert.deepEqual(
+      deployments.map((d) => [d.environment, d.status, d.source]),
+      [['test123', 'succeeded', 'cdevents']],
     );
   });
 

@@ -1,7 +1,8 @@
 import { isDossierError } from '../../core/errors.ts';
 import { MAX_WEBHOOK_BYTES } from '../../core/webhooks/protocols.ts';
 import type { WebhookSource } from '../../core/webhooks/webhook-source.ts';
-import { ProblemJson, WebhookResultJson } from '../../core/wire-schemas.ts';
+import { ProblemJson } from '../../core/wire-schemas.ts';
+import { WebhookResultJson } from '../../core/wire-schemas-webhooks.ts';
 import { presentEvidence } from '../present.ts';
 import { readBody } from '../read-body.ts';
 import { defineRoute } from '../route.ts';
@@ -67,6 +68,7 @@ export const hookRoutes = HOOKS.map(({ source, summary, auth }) =>
           event: result.event,
           detail: result.detail,
           evidence: result.evidence.map(presentEvidence),
+          deployments: result.deployments,
         };
       } catch (error) {
         // A forged or misconfigured delivery changes nothing; the operator sees it in the log.

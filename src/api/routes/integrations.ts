@@ -1,10 +1,10 @@
 import { z } from 'zod';
+import { ProblemJson } from '../../core/wire-schemas.ts';
 import {
   AddedIntegrationJson,
   AddIntegrationJson,
   IntegrationListJson,
-  ProblemJson,
-} from '../../core/wire-schemas.ts';
+} from '../../core/wire-schemas-webhooks.ts';
 import { defineRoute, parseOrThrow } from '../route.ts';
 
 const SourceParams = z.object({
