@@ -23,7 +23,11 @@ export const evidenceRoutes = [
           .describe(`one of ${EVIDENCE_KINDS.join(', ')}, or auto to detect it from the content`),
         name: z.string().describe('the file name, for people; never used as a path'),
       }),
-      body: { binary: true, description: 'the evidence file (any content type)' },
+      body: {
+        binary: true,
+        description:
+          'the evidence file (any content type). Optional header Dossier-CI-Context: base64url of the JSON CI context (provider, commit, branch, repository, runId, runUrl, actor), kept on the record',
+      },
       responses: {
         201: { description: 'attached', json: AttachEvidenceJson },
         200: {
