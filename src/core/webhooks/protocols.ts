@@ -30,9 +30,9 @@ function header(headers: Headers, name: string): string | undefined {
   return single === undefined || single === '' ? undefined : single;
 }
 
-/** Delivery ids are stored and shown; anything longer or stranger than a UUID-ish id is refused. */
+/** Delivery ids are stored, logged and shown: printable ASCII without spaces, 200 at most. */
 function deliveryIdOf(value: string | null | undefined): string | null {
-  return value && /^[\w.:-]{1,200}$/.test(value) ? value : null;
+  return value && /^[\x21-\x7e]{1,200}$/.test(value) ? value : null;
 }
 
 export const WEBHOOK_PROTOCOLS: Readonly<Record<WebhookSource, WebhookProtocol>> = {
