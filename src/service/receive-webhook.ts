@@ -227,7 +227,7 @@ async function attach(
     summary: mapped.summary,
     submittedBy: actor.id,
     submittedAt: now,
-    ciContext: null,
+    ciContext: mapped.ciContext ?? null,
   };
   await tx.insertEvidence(evidence);
   await tx.appendAudit({

@@ -119,6 +119,7 @@ describe('POST /v1/hooks/* over real HTTP', () => {
     const [evidence] = await evidenceOf(releaseId);
     assert.equal(evidence?.kind, 'pipeline-run');
     assert.equal(evidence?.submittedBy, 'webhook:github');
+    assert.equal((evidence?.ciContext as { runId: string } | undefined)?.runId, '565676767');
     assert.equal((evidence?.summary as { runId: string } | undefined)?.runId, '565676767');
     const blob = await api.call(`/v1/blobs/${evidence?.sha256}`);
     assert.deepEqual(Buffer.from(await blob.arrayBuffer()), workflowRun, 'the body byte for byte');

@@ -56,6 +56,15 @@ describe('mapGithubEvent over the corpus (webhooks-github/)', () => {
     assert.equal(mapped.summary.conclusion, 'unknown');
     assert.equal(mapped.summary.passed, false);
     assert.equal(mapped.name, 'github-workflow-run-565676767-1.json');
+    assert.deepEqual(mapped.ciContext, {
+      provider: 'github-actions',
+      commit: 'd6b80f8411bdc1a44407ff20619a74068b03ea5a',
+      branch: 'master',
+      repository: 'baxterthehacker/public-repo',
+      runId: '565676767',
+      runUrl: 'https://api.github.com/users/baxterthehacker/html_url',
+      actor: 'baxterthehacker',
+    });
   });
 
   it('workflow_run still in progress is acknowledged and ignored', () => {

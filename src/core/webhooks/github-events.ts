@@ -105,6 +105,15 @@ function workflowRun(event: string, body: JsonObject): MappedEvent {
       actor: str(obj(body, 'sender'), 'login'),
     },
     link: link(commits(commit)),
+    ciContext: {
+      provider: 'github-actions',
+      commit: commits(commit)[0] ?? null,
+      branch: str(run, 'head_branch'),
+      repository: repository(body),
+      runId,
+      runUrl: str(run, 'html_url'),
+      actor: str(obj(body, 'sender'), 'login'),
+    },
   };
 }
 

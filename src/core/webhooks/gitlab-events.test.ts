@@ -53,6 +53,8 @@ describe('mapGitlabEvent over the corpus (webhooks-gitlab/)', () => {
     assert.equal(mapped.summary.repository, 'gitlab-org/gitlab-test');
     assert.equal(mapped.summary.actor, 'root');
     assert.deepEqual(mapped.link.commits, ['bcbb5ec396a2c0f828686f14fac9b80b780504f2']);
+    assert.equal(mapped.ciContext?.provider, 'gitlab-ci');
+    assert.equal(mapped.ciContext?.runId, '31');
   });
 
   it('pipeline without a url attribute (go-gitlab sample): the URL is built from the project', () => {

@@ -85,6 +85,15 @@ function pipeline(event: string, body: JsonObject): MappedEvent {
       actor: actor(body),
     },
     link: link(commits(commit)),
+    ciContext: {
+      provider: 'gitlab-ci',
+      commit: commits(commit)[0] ?? null,
+      branch: attributes.tag === true ? null : str(attributes, 'ref'),
+      repository: project(body),
+      runId: id,
+      runUrl: str(attributes, 'url') ?? (webUrl && id ? `${webUrl}/-/pipelines/${id}` : null),
+      actor: actor(body),
+    },
   };
 }
 

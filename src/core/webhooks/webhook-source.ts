@@ -1,4 +1,5 @@
 import type { JsonValue } from '../audit-log/canonical-json.ts';
+import type { CiContext } from '../ci-context.ts';
 import type { EvidenceKind } from '../evidence-record.ts';
 
 /** Where inbound webhooks come from; each has its own endpoint and its own secret. */
@@ -93,6 +94,8 @@ export type MappedEvent =
       link: ReleaseLink;
       /** Set for deployment events: the record to keep once the release is known. */
       deployment?: DeploymentEvent;
+      /** The CI run the event reports, kept on the evidence like an upload's CI context. */
+      ciContext?: CiContext;
     };
 
 export function ignored(event: string, reason: string): MappedEvent {
