@@ -64,6 +64,9 @@ describe('GitHub Action (action.yml)', () => {
     assert.match(run.run, /dossier \$DOSSIER_COMMAND/);
     assert.equal(run.env.DOSSIER_COMMAND, '${{ inputs.command }}', 'input via env, not inlined');
     assert.equal(action.outputs['exit-code'].value, '${{ steps.run.outputs.exit-code }}');
+    // Without a token, the workflow's OIDC ID token for the given audience signs in.
+    assert.match(run.run, /ACTIONS_ID_TOKEN_REQUEST_URL&audience=\$DOSSIER_OIDC_AUDIENCE/);
+    assert.match(run.run, /::add-mask::\$DOSSIER_TOKEN/);
   });
 });
 
