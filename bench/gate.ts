@@ -250,5 +250,6 @@ function benchEvidence(releaseId: string, k: number): Evidence {
     summary: GOOD_SUMMARIES[kind],
     submittedBy: 'token:bench',
     submittedAt: '2026-11-23T10:00:01.000Z',
+    ciContext: null,
   };
 }

@@ -44,6 +44,7 @@ export function presentEvidence(evidence: Evidence): EvidenceJson {
     summary: evidence.summary,
     submittedBy: evidence.submittedBy,
     submittedAt: evidence.submittedAt,
+    ciContext: evidence.ciContext,
   };
 }
 

@@ -15,7 +15,9 @@ import { changeRoutes } from './routes/changes.ts';
 import { evidenceRoutes } from './routes/evidence.ts';
 import { exceptionRoutes } from './routes/exceptions.ts';
 import { healthRoutes } from './routes/health.ts';
+import { hookRoutes } from './routes/hooks.ts';
 import { importRoutes } from './routes/imports.ts';
+import { integrationRoutes } from './routes/integrations.ts';
 import { logRoutes } from './routes/log.ts';
 import { policyRoutes } from './routes/policies.ts';
 import { releaseRoutes } from './routes/releases.ts';
@@ -31,6 +33,8 @@ export const ALL_ROUTES: readonly Route[] = [
   ...exceptionRoutes,
   ...approvalRoutes,
   ...accessRoutes,
+  ...hookRoutes,
+  ...integrationRoutes,
 ];
 
 export interface BuildServerOptions {

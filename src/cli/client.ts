@@ -1,3 +1,4 @@
+import type { CiContext } from '../core/ci-context.ts';
 import type {
   ActorJson,
   AttachEvidenceJson,
@@ -16,6 +17,7 @@ import type {
   TrainingRecordJson,
   UserJson,
 } from '../core/wire-schemas.ts';
+import type { AddedIntegrationJson, IntegrationJson } from '../core/wire-schemas-webhooks.ts';
 import type { PolicyClient } from './policy-client.ts';
 
 export interface AttachFile {
@@ -23,7 +25,14 @@ export interface AttachFile {
   kind: string;
   name: string;
   size: number;
+  /** Opens the file again for each attempt: a retried upload sends the bytes from the start. */
   open(): AsyncIterable<Uint8Array> & NodeJS.ReadableStream;
+  /** The CI run uploading it, recorded with the evidence. */
+  ciContext?: CiContext | undefined;
+  /** Retries of a transient failure at most (default 5: after 0.5, 1, 2, 4 and 8 s). */
+  retries?: number | undefined;
+  /** Told before each retry of this upload (attempt is the one about to start, from 2). */
+  onRetry?: ((attempt: number, delayMs: number, reason: string) => void) | undefined;
 }
 
 export interface ListReleasesParams {
@@ -54,6 +63,9 @@ export interface DossierClient extends PolicyClient {
   importLegacy(
     bytes: Uint8Array,
   ): Promise<{ release: ReleaseJson; record: EvidenceJson; created: boolean }>;
+  listIntegrations(): Promise<IntegrationJson[]>;
+  putIntegration(source: string, secret: string): Promise<AddedIntegrationJson>;
+  removeIntegration(source: string): Promise<void>;
   /** Streams the release dossier archive. */
   exportDossier(idOrTag: string): Promise<{ fileName: string; stream: NodeJS.ReadableStream }>;
   login(username: string, password: string): Promise<SessionJson>;

@@ -40,6 +40,8 @@ const EXIT_BY_CODE: Record<ErrorCode, ExitCode> = {
   STORAGE_UNAVAILABLE: EXIT.serverFailed,
   ARCHIVE_UNREADABLE: EXIT.badInput,
   UPLOAD_INCOMPLETE: EXIT.serverFailed,
+  WEBHOOK_NOT_CONFIGURED: EXIT.badInput,
+  WEBHOOK_SIGNATURE_INVALID: EXIT.badInput,
   SERVER_UNREACHABLE: EXIT.serverFailed,
   SERVER_ERROR: EXIT.serverFailed,
   INTERNAL: EXIT.serverFailed,

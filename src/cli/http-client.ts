@@ -2,6 +2,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
+import { CI_CONTEXT_HEADER, encodeCiContextHeader } from '../core/ci-context.ts';
 import { DossierError, isErrorCode } from '../core/errors.ts';
 import {
   ActorJson,
@@ -28,14 +29,20 @@ import {
   UserJson,
   UserListJson,
 } from '../core/wire-schemas.ts';
+import { AddedIntegrationJson, IntegrationListJson } from '../core/wire-schemas-webhooks.ts';
 import type { DossierClient } from './client.ts';
 import { httpPolicyClient } from './http-policy-client.ts';
+import { DEFAULT_RETRY_DELAYS_MS, HttpStatusError, withRetries } from './retry.ts';
 
 export interface HttpClientOptions {
   baseUrl: string;
   /** API token, session token or OIDC ID token; none only for signing in. */
   token?: string | undefined;
   userAgent?: string;
+  /** Waits before retrying a transient failure of an upload (default 0.5, 1, 2, 4, 8 s). */
+  retryDelaysMs?: readonly number[];
+  /** A request that sends or receives nothing for this long fails as ETIMEDOUT (default 2 min). */
+  idleTimeoutMs?: number;
 }
 
 interface HttpResponse {
@@ -57,7 +64,7 @@ export function httpClient(options: HttpClientOptions): DossierClient {
     method: string,
     path: string,
     schema: T,
-    body?: { json: unknown } | { stream: Readable; size: number },
+    body?: { json: unknown } | { stream: Readable; size: number; headers?: Record<string, string> },
   ): Promise<{ status: number; data: z.output<T> }> => {
     const url = new URL(path.replace(/^\//, ''), base);
     const headers: Record<string, string> = {
@@ -74,8 +81,9 @@ export function httpClient(options: HttpClientOptions): DossierClient {
       payload = body.stream;
       headers['content-type'] = 'application/octet-stream';
       headers['content-length'] = String(body.size);
+      Object.assign(headers, body.headers);
     }
-    const response = await send(method, url, headers, payload);
+    const response = await send(method, url, headers, payload, options.idleTimeoutMs ?? 120_000);
     if (response.status >= 400) throw toError(response, url);
     if (response.status === 204) return { status: 204, data: undefined as z.output<T> };
     const parsed = schema.safeParse(parseJson(response, url));
@@ -112,8 +120,38 @@ export function httpClient(options: HttpClientOptions): DossierClient {
     async attachEvidence(file) {
       const query = new URLSearchParams({ kind: file.kind, name: file.name });
       const path = `/v1/releases/${encodeURIComponent(file.release)}/evidence?${query}`;
-      const stream = file.open() as unknown as Readable;
-      return (await call('POST', path, AttachEvidenceJson, { stream, size: file.size })).data;
+      const headers: Record<string, string> = file.ciContext
+        ? { [CI_CONTEXT_HEADER]: encodeCiContextHeader(file.ciContext) }
+        : {};
+      // Safe to repeat: the server keeps one record per release, kind and SHA-256, so an upload
+      // whose answer was lost and is sent again finds the record the first one made.
+      return withRetries(
+        async () => {
+          const stream = file.open() as unknown as Readable;
+          try {
+            return (
+              await call('POST', path, AttachEvidenceJson, { stream, size: file.size, headers })
+            ).data;
+          } finally {
+            stream.destroy();
+          }
+        },
+        {
+          delaysMs: (options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS).slice(0, file.retries),
+          onRetry: file.onRetry,
+        },
+      );
+    },
+    listIntegrations: async () =>
+      (await call('GET', '/v1/integrations', IntegrationListJson)).data.items,
+    putIntegration: async (source, secret) =>
+      (
+        await call('PUT', `/v1/integrations/${encodeURIComponent(source)}`, AddedIntegrationJson, {
+          json: { secret },
+        })
+      ).data,
+    async removeIntegration(source) {
+      await call('DELETE', `/v1/integrations/${encodeURIComponent(source)}`, z.unknown());
     },
     logCheckpoint: async () => (await call('GET', '/v1/log/checkpoint', CheckpointJson)).data,
     logCheckpoints: async (fromSize, limit) =>
@@ -236,6 +274,7 @@ function send(
   url: URL,
   headers: Record<string, string>,
   payload: Buffer | Readable | undefined,
+  idleTimeoutMs: number,
 ): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
     const requester = url.protocol === 'https:' ? httpsRequest : httpRequest;
@@ -255,6 +294,13 @@ function send(
     });
     request.on('error', (error) => {
       if (!answered) reject(unreachable(url, error));
+    });
+    request.setTimeout(idleTimeoutMs, () => {
+      const error = Object.assign(new Error(`no data for ${idleTimeoutMs / 1000} s`), {
+        code: 'ETIMEDOUT',
+      });
+      request.destroy(error);
+      if (answered) reject(unreachable(url, error));
     });
     if (payload === undefined) {
       request.end();
@@ -313,7 +359,9 @@ function toError(response: HttpResponse, url: URL): DossierError {
   }
   const detail = typeof problem.detail === 'string' ? problem.detail : `HTTP ${response.status}`;
   if (response.status >= 500) {
-    return new DossierError('SERVER_ERROR', `${url.origin} failed: ${detail}`);
+    return new DossierError('SERVER_ERROR', `${url.origin} failed: ${detail}`, {
+      cause: new HttpStatusError(response.status),
+    });
   }
   const code = isErrorCode(problem.code) ? problem.code : 'INVALID_INPUT';
   const issues = Array.isArray(problem.issues) ? problem.issues : [];

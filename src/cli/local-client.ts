@@ -41,6 +41,7 @@ export function localClient(services: Services): DossierClient {
         name: file.name,
         declaredSize: file.size,
         body: file.open(),
+        ciContext: file.ciContext,
       });
       return { evidence: presentEvidence(result.evidence), created: result.created };
     },
@@ -92,6 +93,9 @@ export function localClient(services: Services): DossierClient {
     },
     listTokens: async () => (await services.tokens.list(actor)).map(presentToken),
     revokeToken: async (idOrName) => presentToken(await services.tokens.revoke(actor, idOrName)),
+    listIntegrations: () => services.integrations.list(actor),
+    putIntegration: (source, secret) => services.integrations.add(actor, source, secret),
+    removeIntegration: (source) => services.integrations.remove(actor, source),
     close: () => services.close(),
   };
 }

@@ -12,6 +12,7 @@ import { registerException } from './commands/exception.ts';
 import { registerGate } from './commands/gate.ts';
 import { registerImport } from './commands/import.ts';
 import { registerInspect } from './commands/inspect.ts';
+import { registerIntegration } from './commands/integration.ts';
 import { registerLog } from './commands/log.ts';
 import { registerPolicy } from './commands/policy.ts';
 import { registerRelease } from './commands/release.ts';
@@ -60,6 +61,7 @@ export function buildProgram(io: Output): Command {
   registerImport(program, io);
   registerAdmin(program, io);
   registerAccess(program, io);
+  registerIntegration(program, io);
   for (const command of program.commands) applyToTree(command);
   return program;
 }

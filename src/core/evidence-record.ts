@@ -1,3 +1,5 @@
+import type { CiContext } from './ci-context.ts';
+
 /** The evidence kinds Dossier accepts; see DESIGN.md's nouns. */
 export const EVIDENCE_KINDS = [
   'junit',
@@ -13,6 +15,9 @@ export const EVIDENCE_KINDS = [
   'rollback-plan',
   'validation',
   'legacy-record',
+  'pipeline-run',
+  'test-run',
+  'artifact',
   'custom',
 ] as const;
 export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
@@ -40,6 +45,8 @@ export interface Evidence {
   summary: Record<string, unknown> | null;
   submittedBy: string;
   submittedAt: string;
+  /** The CI run that submitted it (provider, commit, branch, run URL…), when it said. */
+  ciContext: CiContext | null;
 }
 
 export const MAX_EVIDENCE_NAME_LENGTH = 255;

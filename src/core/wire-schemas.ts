@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from './access/roles.ts';
+import { CiContextSchema } from './ci-context.ts';
 import { EVIDENCE_KINDS } from './evidence-record.ts';
 import { RELEASE_STATES } from './release.ts';
 
@@ -37,6 +38,9 @@ export const EvidenceJson = z
     summary: z.record(z.string(), z.unknown()).nullable(),
     submittedBy: z.string(),
     submittedAt: z.string().describe('ISO 8601, UTC'),
+    ciContext: CiContextSchema.nullable().describe(
+      'the CI run that submitted it: provider, commit, branch, repository, run id and URL, actor',
+    ),
   })
   .meta({ id: 'Evidence' });
 export type EvidenceJson = z.infer<typeof EvidenceJson>;

@@ -1,5 +1,6 @@
 import { assertMayWrite, assertServiceInScope } from '../core/access/permissions.ts';
 import type { Actor } from '../core/actor.ts';
+import { type CiContext, CiContextSchema } from '../core/ci-context.ts';
 import { DossierError } from '../core/errors.ts';
 import {
   EVIDENCE_KINDS,
@@ -31,6 +32,8 @@ export interface AttachEvidenceRequest {
   /** Size announced before the bytes arrive (Content-Length), to refuse oversize uploads early. */
   declaredSize?: number | undefined;
   body: AsyncIterable<Uint8Array>;
+  /** The CI run submitting it (detected by the CLI from the job's environment); checked here. */
+  ciContext?: unknown;
 }
 
 export interface AttachEvidenceResult {
@@ -50,7 +53,7 @@ export async function attachEvidence(
   request: AttachEvidenceRequest,
 ): Promise<AttachEvidenceResult> {
   assertMayWrite(actor, 'attach evidence');
-  const { kind, name } = checkRequest(request, deps.config.maxUploadBytes);
+  const { kind, name, ciContext } = checkRequest(request, deps.config.maxUploadBytes);
   const release = await getRelease(deps, request.release);
   assertServiceInScope(actor, release.service);
   const staged = await stageBody(deps, request.body);
@@ -89,6 +92,7 @@ export async function attachEvidence(
     summary: recognized.summary,
     submittedBy: actor.id,
     submittedAt: deps.clock.now().toISOString(),
+    ciContext,
   };
   try {
     return await deps.store.transaction(async (tx) => {
@@ -125,7 +129,19 @@ function checkRequest(request: AttachEvidenceRequest, maxBytes: number) {
   if (request.declaredSize !== undefined && request.declaredSize > maxBytes) {
     throw tooLarge(name, maxBytes);
   }
-  return { kind, name };
+  return { kind, name, ciContext: checkCiContext(request.ciContext) };
+}
+
+function checkCiContext(context: unknown): CiContext | null {
+  if (context === undefined || context === null) return null;
+  const parsed = CiContextSchema.safeParse(context);
+  if (parsed.success) return parsed.data;
+  throw new DossierError('INVALID_INPUT', 'the CI context is not valid', {
+    issues: parsed.error.issues.map((issue) => ({
+      path: ['ciContext', ...issue.path].join('.'),
+      message: issue.message,
+    })),
+  });
 }
 
 async function stageBody(deps: ServiceDeps, body: AsyncIterable<Uint8Array>): Promise<StagedBlob> {
@@ -184,6 +200,7 @@ function auditEntryFor(evidence: Evidence, release: Release, actor: Actor) {
       name: evidence.name,
       sha256: evidence.sha256,
       size: evidence.size,
+      ...(evidence.ciContext ? { ci: { ...evidence.ciContext } } : {}),
     },
   };
 }

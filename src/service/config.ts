@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { DossierError, type InputIssue } from '../core/errors.ts';
+import { webhookSecretProblem } from '../core/webhooks/webhook-secret.ts';
 
 /**
  * Every setting Dossier reads, once, at start. Flags win over environment variables, which win
@@ -27,9 +28,21 @@ export const SETTINGS = {
     env: 'DOSSIER_SESSION_TTL_SECONDS',
     default: 8 * 60 * 60, // 8 hours
   },
+  // Webhook secrets for a first setup; one registered with `dossier integration add` wins.
+  githubWebhookSecret: {
+    flag: undefined,
+    env: 'DOSSIER_GITHUB_WEBHOOK_SECRET',
+    default: undefined,
+  },
+  gitlabWebhookToken: { flag: undefined, env: 'DOSSIER_GITLAB_WEBHOOK_TOKEN', default: undefined },
+  cdeventsSecret: { flag: undefined, env: 'DOSSIER_CDEVENTS_SECRET', default: undefined },
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
+
+const webhookSecret = z.string().refine((value) => webhookSecretProblem(value) === undefined, {
+  error: (issue) => webhookSecretProblem(String(issue.input)) ?? 'invalid',
+});
 
 const ConfigSchema = z
   .object({
@@ -61,6 +74,9 @@ const ConfigSchema = z
       .int('must be a whole number of seconds')
       .min(60, 'must be at least 60 seconds')
       .max(30 * 24 * 60 * 60, 'must be at most 30 days'),
+    githubWebhookSecret: webhookSecret.optional(),
+    gitlabWebhookToken: webhookSecret.optional(),
+    cdeventsSecret: webhookSecret.optional(),
   })
   .strict();
 

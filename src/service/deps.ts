@@ -15,7 +15,8 @@ export interface ServiceDeps {
   clock: Clock;
   ids: IdGenerator;
   signer: LogSigner;
-  config: Pick<Config, 'maxUploadBytes'>;
+  config: Pick<Config, 'maxUploadBytes'> &
+    Partial<Pick<Config, 'githubWebhookSecret' | 'gitlabWebhookToken' | 'cdeventsSecret'>>;
   /** Keys and roots that evidence signatures are checked against; none by default. */
   trust?: TrustMaterial;
   /** Accounts and credentials: trusted OIDC issuers, training rules, session and hash settings. */

@@ -22,6 +22,7 @@ import type { ServiceDeps } from './deps.ts';
 import { listEvidence, openBlob } from './evidence-queries.ts';
 import { exportDossier } from './export/export-dossier.ts';
 import { importLegacyRelease } from './import-legacy-release.ts';
+import { addIntegration, listIntegrations, removeIntegration } from './integrations.ts';
 import { oidcVerifier } from './oidc.ts';
 import { createChange, getChange, listChanges } from './policy/changes.ts';
 import { listDeployments, recordDeployment } from './policy/deployments.ts';
@@ -31,6 +32,7 @@ import { assessRisk, chooseClass, editNarrative, riskHistory } from './policy/ri
 import { getService, putService } from './policy/service-records.ts';
 import { checkReady } from './ready.ts';
 import { reauthenticate } from './reauthenticate.ts';
+import { receiveWebhook, type WebhookRequest } from './receive-webhook.ts';
 import { getRelease, type ListReleasesOptions, listReleases } from './release-queries.ts';
 import { login, logout } from './sessions.ts';
 import {
@@ -131,6 +133,15 @@ export function createServices(deps: ServiceDeps) {
       consistencyProof: (from: number, to: number) => consistencyProof(deps, from, to),
       keys: () => ({ origin: deps.signer.origin, keys: deps.signer.publishedKeys() }),
       rotateKey: (actor: Actor) => rotateLogKey(deps, actor),
+    },
+    webhooks: {
+      receive: (request: WebhookRequest) => receiveWebhook(deps, request),
+    },
+    integrations: {
+      add: (actor: Actor, source: string, secret: string) =>
+        addIntegration(deps, actor, source, secret),
+      list: (actor: Actor) => listIntegrations(deps, actor),
+      remove: (actor: Actor, source: string) => removeIntegration(deps, actor, source),
     },
     tokens: {
       /** A bearer value (API token, session token or OIDC ID token) or a request's credentials. */

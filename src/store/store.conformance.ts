@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { buildEvidence, buildRelease } from '../../test/support/builders.ts';
 import type { Session } from '../core/access/session.ts';
@@ -9,6 +10,7 @@ import { isAuditEntryIntact } from '../core/audit-log/audit-entry.ts';
 import { canonicalJson } from '../core/audit-log/canonical-json.ts';
 import { hashChildren, hashLeafText } from '../core/audit-log/merkle-hash.ts';
 import { perfectSubtrees, rangeHash } from '../core/audit-log/merkle-tree.ts';
+import type { WebhookDelivery } from '../core/webhooks/webhook-source.ts';
 import { runControlConformance } from './control.conformance.ts';
 import { runSignatureConformance } from './signature.conformance.ts';
 import { type Store, StoreConflictError } from './store.ts';
@@ -471,6 +473,108 @@ export function runStoreConformance({ name, open }: StoreConformanceOptions): vo
         (await store.listLogKeys()).map((k) => k.name),
         ['k1', 'k2'],
       );
+    });
+
+    it('keeps the CI context an evidence record was inserted with', async () => {
+      const release = buildRelease();
+      const ciContext = {
+        provider: 'gitlab-ci' as const,
+        commit: release.commit,
+        branch: 'main',
+        repository: 'acme/payments',
+        runId: '1000042',
+        runUrl: 'https://gitlab.example.com/acme/payments/-/pipelines/1000042',
+        actor: null,
+      };
+      const withContext = buildEvidence(release.id, { ciContext });
+      const without = buildEvidence(release.id);
+      await store.transaction(async (tx) => {
+        await tx.insertRelease(release);
+        await tx.insertEvidence(withContext);
+        await tx.insertEvidence(without);
+      });
+      assert.deepEqual(await store.listEvidence(release.id), [withContext, without]);
+    });
+
+    it('finds the releases of a commit and of an artifact digest, oldest first', async () => {
+      const commit = randomBytes(20).toString('hex');
+      const digest = `sha256:${randomBytes(32).toString('hex')}`;
+      const first = buildRelease({ commit, artifacts: [digest] });
+      const second = buildRelease({ commit });
+      const other = buildRelease({ artifacts: [`sha256:${randomBytes(32).toString('hex')}`] });
+      await store.transaction(async (tx) => {
+        await tx.insertRelease(first);
+        await tx.insertRelease(other);
+        await tx.insertRelease(second);
+      });
+      assert.deepEqual(
+        (await store.findReleasesByCommit(commit)).map((release) => release.id),
+        [first.id, second.id],
+      );
+      assert.deepEqual(
+        (await store.findReleasesByArtifact(digest)).map((release) => release.id),
+        [first.id],
+      );
+      assert.deepEqual(await store.findReleasesByCommit('f'.repeat(40)), []);
+      assert.deepEqual(await store.findReleasesByArtifact(`sha256:${'f'.repeat(64)}`), []);
+    });
+
+    it('keeps webhook deliveries write-once: the same source and id twice is a conflict', async () => {
+      const delivery: WebhookDelivery = {
+        source: 'github',
+        deliveryId: `d-${randomBytes(8).toString('hex')}`,
+        event: 'workflow_run',
+        receivedAt: '2026-11-23T10:00:00.000Z',
+        outcome: 'recorded',
+        detail: 'pipeline-run evidence on 1 release',
+        evidenceIds: ['evd_1', 'evd_2'],
+        bodySha256: 'a'.repeat(64),
+      };
+      await store.transaction((tx) => tx.insertWebhookDelivery(delivery));
+      assert.deepEqual(await store.getWebhookDelivery('github', delivery.deliveryId), delivery);
+      assert.equal(await store.getWebhookDelivery('gitlab', delivery.deliveryId), undefined);
+      assert.deepEqual(await store.findWebhookDeliveryByBody('github', 'a'.repeat(64)), delivery);
+      assert.equal(await store.findWebhookDeliveryByBody('github', 'b'.repeat(64)), undefined);
+      await assert.rejects(
+        store.transaction((tx) => tx.insertWebhookDelivery({ ...delivery, outcome: 'ignored' })),
+        StoreConflictError,
+      );
+      // The same id from another source is another delivery.
+      await store.transaction((tx) =>
+        tx.insertWebhookDelivery({ ...delivery, source: 'cdevents', evidenceIds: [] }),
+      );
+      assert.deepEqual(
+        (await store.getWebhookDelivery('cdevents', delivery.deliveryId))?.evidenceIds,
+        [],
+      );
+    });
+
+    it('sets, replaces, lists and removes the integration of each webhook source', async () => {
+      const github = {
+        source: 'github' as const,
+        secret: 'first secret',
+        createdAt: '2026-11-23T10:00:00.000Z',
+        createdBy: 'token:admin',
+      };
+      await store.transaction((tx) => tx.putIntegration(github));
+      await store.transaction((tx) =>
+        tx.putIntegration({ ...github, source: 'cdevents', secret: 'cde' }),
+      );
+      const replaced = {
+        ...github,
+        secret: 'second secret',
+        createdAt: '2026-11-23T11:00:00.000Z',
+      };
+      await store.transaction((tx) => tx.putIntegration(replaced));
+      assert.deepEqual(await store.getIntegration('github'), replaced);
+      assert.deepEqual(
+        (await store.listIntegrations()).map((integration) => integration.source),
+        ['cdevents', 'github'],
+      );
+      assert.equal(await store.transaction((tx) => tx.deleteIntegration('github')), true);
+      assert.equal(await store.transaction((tx) => tx.deleteIntegration('github')), false);
+      assert.equal(await store.getIntegration('github'), undefined);
+      await store.transaction((tx) => tx.deleteIntegration('cdevents'));
     });
 
     it('keeps committed records after the store is closed and opened again', async () => {

@@ -22,6 +22,11 @@ import type {
 import type { Release } from '../core/release.ts';
 import type { RiskRecord } from '../core/risk/risk-record.ts';
 import type { ServiceRecord } from '../core/service-record.ts';
+import type {
+  Integration,
+  WebhookDelivery,
+  WebhookSource,
+} from '../core/webhooks/webhook-source.ts';
 
 export interface ReleaseQuery {
   limit: number;
@@ -65,6 +70,10 @@ export interface StoreReader {
     kind: EvidenceKind,
     sha256: string,
   ): Promise<Evidence | undefined>;
+  /** Releases built from this commit (full lowercase SHA), oldest first. */
+  findReleasesByCommit(commit: string): Promise<Release[]>;
+  /** Releases listing this artifact digest (`sha256:…`), oldest first. */
+  findReleasesByArtifact(digest: string): Promise<Release[]>;
   /** Whether any evidence record points at this blob; blobs are only served if one does. */
   isBlobReferenced(sha256: string): Promise<boolean>;
   findTokenByHash(tokenHash: string): Promise<ApiToken | undefined>;
@@ -155,6 +164,18 @@ export interface StoreReader {
   listDelegationsTo(delegate: string): Promise<Delegation[]>;
   /** Newest first. */
   listDelegations(limit: number): Promise<Delegation[]>;
+  getWebhookDelivery(
+    source: WebhookSource,
+    deliveryId: string,
+  ): Promise<WebhookDelivery | undefined>;
+  /** The first delivery from this source whose body had this SHA-256. */
+  findWebhookDeliveryByBody(
+    source: WebhookSource,
+    bodySha256: string,
+  ): Promise<WebhookDelivery | undefined>;
+  getIntegration(source: WebhookSource): Promise<Integration | undefined>;
+  /** By source name. */
+  listIntegrations(): Promise<Integration[]>;
 }
 
 /** A signed checkpoint of the audit log as published. */
@@ -230,6 +251,12 @@ export interface StoreTx extends StoreReader {
     exceptionId: string,
     approval: NonNullable<ExceptionRecord['approval']>,
   ): Promise<void>;
+  /** Write-once; the same source and delivery id twice is a conflict (a redelivery). */
+  insertWebhookDelivery(delivery: WebhookDelivery): Promise<void>;
+  /** Sets the integration of its source, replacing any earlier one. */
+  putIntegration(integration: Integration): Promise<void>;
+  /** Whether there was one to remove. */
+  deleteIntegration(source: WebhookSource): Promise<boolean>;
 }
 
 export interface Store extends StoreReader {

@@ -81,6 +81,7 @@ describe('API: evidence', () => {
     const { items } = await (await api.call(evidencePath())).json();
     assert.ok(items.length >= 1);
     assert.deepEqual(Object.keys(items[0]).sort(), [
+      'ciContext',
       'format',
       'id',
       'kind',
@@ -94,6 +95,34 @@ describe('API: evidence', () => {
       'summary',
     ]);
     assert.equal(items[0].submittedBy, 'token:bootstrap-admin');
+    assert.equal(items[0].ciContext, null, 'uploaded without a CI context');
+  });
+
+  it('keeps the CI context sent in Dossier-CI-Context; refuses a malformed one, storing nothing', async () => {
+    const context = {
+      provider: 'buildkite',
+      commit: null,
+      branch: 'main',
+      repository: 'acme/payments',
+      runId: 'b-1',
+      runUrl: 'https://buildkite.com/acme/payments/builds/1',
+      actor: 'Zoë',
+    };
+    const header = (value: unknown) =>
+      Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+    const junit = '<testsuite name="ci" tests="1"><testcase name="a"/></testsuite>';
+    const before = (await (await api.call(evidencePath())).json()).items.length;
+    for (const bad of ['%%%', header({ ...context, provider: 'travis' }), header([1])]) {
+      const refused = await upload(junit, 'kind=junit&name=ci.xml', { 'dossier-ci-context': bad });
+      assert.equal(refused.status, 400, bad);
+      assert.equal((await refused.json()).code, 'INVALID_INPUT');
+    }
+    assert.equal((await (await api.call(evidencePath())).json()).items.length, before);
+    const accepted = await upload(junit, 'kind=junit&name=ci.xml', {
+      'dossier-ci-context': header(context),
+    });
+    assert.equal(accepted.status, 201);
+    assert.deepEqual((await accepted.json()).evidence.ciContext, context);
   });
 
   for (const [label, query, body, status, code] of [

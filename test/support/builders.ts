@@ -43,6 +43,7 @@ export function buildEvidence(releaseId: string, overrides: Partial<Evidence> = 
     summary: null,
     submittedBy: 'token:test',
     submittedAt: '2026-11-23T10:00:01.000Z',
+    ciContext: null,
     ...overrides,
   };
 }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { CI_CONTEXT_HEADER, decodeCiContextHeader } from '../../core/ci-context.ts';
+import { DossierError } from '../../core/errors.ts';
 import { EVIDENCE_KINDS } from '../../core/evidence-record.ts';
 import { AttachEvidenceJson, EvidenceListJson, ProblemJson } from '../../core/wire-schemas.ts';
 import { presentEvidence } from '../present.ts';
@@ -21,7 +23,11 @@ export const evidenceRoutes = [
           .describe(`one of ${EVIDENCE_KINDS.join(', ')}, or auto to detect it from the content`),
         name: z.string().describe('the file name, for people; never used as a path'),
       }),
-      body: { binary: true, description: 'the evidence file (any content type)' },
+      body: {
+        binary: true,
+        description:
+          'the evidence file (any content type). Optional header Dossier-CI-Context: base64url of the JSON CI context (provider, commit, branch, repository, runId, runUrl, actor), kept on the record',
+      },
       responses: {
         201: { description: 'attached', json: AttachEvidenceJson },
         200: {
@@ -41,6 +47,7 @@ export const evidenceRoutes = [
       const declared = request.headers['content-length'];
       const contentType = request.headers['content-type'];
       const result = await services.evidence.attach(actor, {
+        ciContext: ciContextOf(request.headers[CI_CONTEXT_HEADER]),
         release: params.idOrTag,
         kind: query.kind,
         name: query.name,
@@ -102,3 +109,15 @@ export const evidenceRoutes = [
     },
   }),
 ];
+
+/** The optional `Dossier-CI-Context` header: base64url JSON, checked by the service. */
+function ciContextOf(header: string | string[] | undefined): unknown {
+  if (header === undefined) return undefined;
+  const decoded = typeof header === 'string' ? decodeCiContextHeader(header) : undefined;
+  if (decoded === undefined) {
+    throw new DossierError('INVALID_INPUT', 'the Dossier-CI-Context header is not base64url JSON', {
+      issues: [{ path: 'Dossier-CI-Context', message: 'not base64url JSON' }],
+    });
+  }
+  return decoded;
+}

@@ -37,6 +37,9 @@ export const AUDIT_ACTIONS = [
   'session.ended',
   'auth.login_failed',
   'auth.reauth_failed',
+  'integration.added',
+  'integration.removed',
+  'webhook.received',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -210,6 +210,32 @@ export const SUMMARY_FIELDS: Readonly<Record<EvidenceKind, SummaryShape>> = {
     },
     describe: () => 'a record imported from the legacy release system',
   },
+  // Kept from webhooks (src/core/webhooks); uploaded files of these kinds have no summary.
+  'pipeline-run': {
+    fields: {
+      source: string,
+      event: string,
+      pipeline: nullableString,
+      runUrl: nullableString,
+      conclusion: string,
+      passed: bool,
+    },
+    describe: (s) =>
+      `${typeof s.pipeline === 'string' ? s.pipeline : 'a pipeline run'} ended ${typeof s.conclusion === 'string' ? s.conclusion : 'with an unknown result'}`,
+  },
+  'test-run': {
+    fields: { source: string, event: string, scope: string, outcome: string, passed: bool },
+    describe: (s) =>
+      `test ${typeof s.name === 'string' ? `"${s.name}"` : 'run'} ${typeof s.outcome === 'string' ? s.outcome : 'reported'}`,
+  },
+  artifact: {
+    fields: { source: string, event: string, artifactId: nullableString, digest: nullableString },
+    describe: (s) =>
+      `artifact ${typeof s.artifactId === 'string' ? s.artifactId : ''} published`.replace(
+        '  ',
+        ' ',
+      ),
+  },
   deployment: NO_SUMMARY,
   'smoke-test': NO_SUMMARY,
   review: NO_SUMMARY,

@@ -344,6 +344,45 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 8,
+    name: 'CI context on evidence, releases by commit and artifact, webhook deliveries and integrations',
+    sql: `
+      -- The CI run that submitted the evidence, set at insert like every other column.
+      ALTER TABLE evidence ADD COLUMN ci_context json;
+
+      -- Webhooks name a commit or an artifact digest; the releases built from it are looked up.
+      CREATE INDEX releases_by_commit ON releases (commit_sha, seq);
+      CREATE INDEX releases_by_artifact ON releases USING gin (artifacts);
+
+      -- One row per accepted delivery: a redelivery (same source and id) finds it and changes
+      -- nothing. A delivery is a fact about what arrived, so it is never edited or removed.
+      CREATE TABLE webhook_deliveries (
+        source       text NOT NULL,
+        delivery_id  text NOT NULL,
+        event        text NOT NULL,
+        received_at  text NOT NULL,
+        outcome      text NOT NULL,
+        detail       text NOT NULL,
+        evidence_ids text[] NOT NULL,
+        body_sha256  text NOT NULL,
+        CONSTRAINT webhook_deliveries_pkey PRIMARY KEY (source, delivery_id)
+      );
+      -- A captured delivery replayed under a new delivery id has the same (signed) body.
+      CREATE INDEX webhook_deliveries_by_body ON webhook_deliveries (source, body_sha256);
+      CREATE TRIGGER webhook_deliveries_write_once
+        BEFORE UPDATE OR DELETE OR TRUNCATE ON webhook_deliveries
+        FOR EACH STATEMENT EXECUTE FUNCTION refuse_change('webhook deliveries are write-once');
+
+      -- The secret each webhook source signs with. Stored as given: checking an HMAC needs it.
+      CREATE TABLE integrations (
+        source     text PRIMARY KEY,
+        secret     text NOT NULL,
+        created_at text NOT NULL,
+        created_by text NOT NULL
+      );
+    `,
+  },
+  {
     version: 11,
     name: 'signatures, condition fulfilments, exceptions and delegations',
     sql: `

@@ -17,6 +17,7 @@ import type { LogKeyRecord } from '../../core/audit-log/checkpoint.ts';
 import { appendSiblings, subtreesCompletedBy } from '../../core/audit-log/merkle-append.ts';
 import type { SubtreeRef } from '../../core/audit-log/merkle-tree.ts';
 import type { ChangeRequest } from '../../core/change/change-request.ts';
+import type { CiContext } from '../../core/ci-context.ts';
 import type { Deployment } from '../../core/deployment/deployment.ts';
 import type { Evidence, EvidenceKind } from '../../core/evidence-record.ts';
 import type { ExceptionRecord } from '../../core/exception/exception.ts';
@@ -26,6 +27,12 @@ import type { PolicyActivation, PolicyVersion } from '../../core/policy/policy-v
 import type { Release, ReleaseState } from '../../core/release.ts';
 import type { RiskRecord } from '../../core/risk/risk-record.ts';
 import type { ServiceRecord } from '../../core/service-record.ts';
+import type {
+  DeliveryOutcome,
+  Integration,
+  WebhookDelivery,
+  WebhookSource,
+} from '../../core/webhooks/webhook-source.ts';
 import { decodeSeqCursor, encodeSeqCursor } from '../cursor.ts';
 import {
   type AuditQuery,
@@ -106,6 +113,8 @@ function tablesIn(schema: string) {
     roleGrants: `${s}.role_grants`,
     sessions: `${s}.sessions`,
     training: `${s}.training_records`,
+    webhookDeliveries: `${s}.webhook_deliveries`,
+    integrations: `${s}.integrations`,
   };
 }
 type Tables = ReturnType<typeof tablesIn>;
@@ -208,6 +217,23 @@ class PostgresReads implements StoreReader {
       [releaseId, kind, sha256],
     );
     return row ? toEvidence(row) : undefined;
+  }
+
+  async findReleasesByCommit(commit: string): Promise<Release[]> {
+    const rows = await this.run(
+      `SELECT * FROM ${this.t.releases} WHERE commit_sha = $1 ORDER BY seq`,
+      [commit],
+    );
+    return rows.map(toRelease);
+  }
+
+  async findReleasesByArtifact(digest: string): Promise<Release[]> {
+    // `@>` (array contains) is what the GIN index on artifacts answers.
+    const rows = await this.run(
+      `SELECT * FROM ${this.t.releases} WHERE artifacts @> ARRAY[$1::text] ORDER BY seq`,
+      [digest],
+    );
+    return rows.map(toRelease);
   }
 
   async isBlobReferenced(sha256: string): Promise<boolean> {
@@ -456,6 +482,41 @@ class PostgresReads implements StoreReader {
   listGateDecisions(releaseId: string) {
     return this.control.listGateDecisions(releaseId);
   }
+
+  async getWebhookDelivery(
+    source: WebhookSource,
+    deliveryId: string,
+  ): Promise<WebhookDelivery | undefined> {
+    const [row] = await this.run(
+      `SELECT * FROM ${this.t.webhookDeliveries} WHERE source = $1 AND delivery_id = $2`,
+      [source, deliveryId],
+    );
+    return row ? toDelivery(row) : undefined;
+  }
+
+  async findWebhookDeliveryByBody(
+    source: WebhookSource,
+    bodySha256: string,
+  ): Promise<WebhookDelivery | undefined> {
+    const [row] = await this.run(
+      `SELECT * FROM ${this.t.webhookDeliveries} WHERE source = $1 AND body_sha256 = $2
+       ORDER BY received_at LIMIT 1`,
+      [source, bodySha256],
+    );
+    return row ? toDelivery(row) : undefined;
+  }
+
+  async getIntegration(source: WebhookSource): Promise<Integration | undefined> {
+    const [row] = await this.run(`SELECT * FROM ${this.t.integrations} WHERE source = $1`, [
+      source,
+    ]);
+    return row ? toIntegration(row) : undefined;
+  }
+
+  async listIntegrations(): Promise<Integration[]> {
+    const rows = await this.run(`SELECT * FROM ${this.t.integrations} ORDER BY source`);
+    return rows.map(toIntegration);
+  }
 }
 
 /** Writes, over one client between BEGIN and COMMIT. */
@@ -493,8 +554,8 @@ class PostgresWrites extends PostgresReads implements StoreTx {
   async insertEvidence(evidence: Evidence): Promise<void> {
     await this.run(
       `INSERT INTO ${this.t.evidence} (id, release_id, kind, name, size, sha256, media_type,
-         format, summary, submitted_by, submitted_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+         format, summary, submitted_by, submitted_at, ci_context)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
       [
         evidence.id,
         evidence.releaseId,
@@ -507,6 +568,7 @@ class PostgresWrites extends PostgresReads implements StoreTx {
         evidence.summary === null ? null : JSON.stringify(evidence.summary),
         evidence.submittedBy,
         evidence.submittedAt,
+        evidence.ciContext === null ? null : JSON.stringify(evidence.ciContext),
       ],
     );
     await this.run(
@@ -723,6 +785,42 @@ class PostgresWrites extends PostgresReads implements StoreTx {
     );
   }
 
+  async insertWebhookDelivery(delivery: WebhookDelivery): Promise<void> {
+    await this.run(
+      `INSERT INTO ${this.t.webhookDeliveries} (source, delivery_id, event, received_at, outcome,
+         detail, evidence_ids, body_sha256)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [
+        delivery.source,
+        delivery.deliveryId,
+        delivery.event,
+        delivery.receivedAt,
+        delivery.outcome,
+        delivery.detail,
+        delivery.evidenceIds,
+        delivery.bodySha256,
+      ],
+    );
+  }
+
+  async putIntegration(integration: Integration): Promise<void> {
+    await this.run(
+      `INSERT INTO ${this.t.integrations} (source, secret, created_at, created_by)
+       VALUES ($1, $2, $3, $4)
+       ON CONFLICT (source) DO UPDATE SET secret = excluded.secret,
+         created_at = excluded.created_at, created_by = excluded.created_by`,
+      [integration.source, integration.secret, integration.createdAt, integration.createdBy],
+    );
+  }
+
+  async deleteIntegration(source: WebhookSource): Promise<boolean> {
+    const rows = await this.run(
+      `DELETE FROM ${this.t.integrations} WHERE source = $1 RETURNING source`,
+      [source],
+    );
+    return rows.length > 0;
+  }
+
   async insertCheckpoint(checkpoint: StoredCheckpoint): Promise<void> {
     await this.run(
       `INSERT INTO ${this.t.checkpoints} (size, root_hash, time, key_name, note)
@@ -901,6 +999,32 @@ function toEvidence(row: Row): Evidence {
     summary: row.summary === null ? null : (row.summary as Record<string, unknown>),
     submittedBy: String(row.submitted_by),
     submittedAt: String(row.submitted_at),
+    ciContext:
+      row.ci_context === null || row.ci_context === undefined
+        ? null
+        : (row.ci_context as CiContext),
+  };
+}
+
+function toDelivery(row: Row): WebhookDelivery {
+  return {
+    source: String(row.source) as WebhookSource,
+    deliveryId: String(row.delivery_id),
+    event: String(row.event),
+    receivedAt: String(row.received_at),
+    outcome: String(row.outcome) as DeliveryOutcome,
+    detail: String(row.detail),
+    evidenceIds: (row.evidence_ids as unknown[]).map(String),
+    bodySha256: String(row.body_sha256),
+  };
+}
+
+function toIntegration(row: Row): Integration {
+  return {
+    source: String(row.source) as WebhookSource,
+    secret: String(row.secret),
+    createdAt: String(row.created_at),
+    createdBy: String(row.created_by),
   };
 }
 

@@ -299,6 +299,45 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 7,
+    name: 'CI context on evidence, releases by commit, webhook deliveries and integrations',
+    sql: `
+      -- The CI run that submitted the evidence (JSON), set at insert like every other column.
+      ALTER TABLE evidence ADD COLUMN ci_context TEXT;
+
+      -- Webhooks name a commit; the releases built from it are looked up by it.
+      CREATE INDEX releases_by_commit ON releases (commit_sha, seq);
+
+      -- One row per accepted delivery: a redelivery (same source and id) finds it and changes
+      -- nothing. A delivery is a fact about what arrived, so it is never edited or removed.
+      CREATE TABLE webhook_deliveries (
+        source       TEXT NOT NULL,
+        delivery_id  TEXT NOT NULL,
+        event        TEXT NOT NULL,
+        received_at  TEXT NOT NULL,
+        outcome      TEXT NOT NULL,
+        detail       TEXT NOT NULL,
+        evidence_ids TEXT NOT NULL,
+        body_sha256  TEXT NOT NULL,
+        PRIMARY KEY (source, delivery_id)
+      );
+      -- A captured delivery replayed under a new delivery id has the same (signed) body.
+      CREATE INDEX webhook_deliveries_by_body ON webhook_deliveries (source, body_sha256);
+      CREATE TRIGGER webhook_deliveries_no_update BEFORE UPDATE ON webhook_deliveries
+        BEGIN SELECT RAISE(ABORT, 'webhook deliveries are write-once'); END;
+      CREATE TRIGGER webhook_deliveries_no_delete BEFORE DELETE ON webhook_deliveries
+        BEGIN SELECT RAISE(ABORT, 'webhook deliveries are write-once'); END;
+
+      -- The secret each webhook source signs with. Stored as given: checking an HMAC needs it.
+      CREATE TABLE integrations (
+        source     TEXT PRIMARY KEY,
+        secret     TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL
+      );
+    `,
+  },
+  {
     version: 10,
     name: 'signatures, condition fulfilments, exceptions and delegations',
     sql: `

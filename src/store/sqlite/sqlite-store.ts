@@ -22,6 +22,7 @@ import type { LogKeyRecord } from '../../core/audit-log/checkpoint.ts';
 import { appendSiblings, subtreesCompletedBy } from '../../core/audit-log/merkle-append.ts';
 import type { SubtreeRef } from '../../core/audit-log/merkle-tree.ts';
 import type { ChangeRequest } from '../../core/change/change-request.ts';
+import type { CiContext } from '../../core/ci-context.ts';
 import type { Deployment } from '../../core/deployment/deployment.ts';
 import type { Evidence, EvidenceKind } from '../../core/evidence-record.ts';
 import type { ExceptionRecord } from '../../core/exception/exception.ts';
@@ -31,6 +32,12 @@ import type { PolicyActivation, PolicyVersion } from '../../core/policy/policy-v
 import type { Release, ReleaseState } from '../../core/release.ts';
 import type { RiskRecord } from '../../core/risk/risk-record.ts';
 import type { ServiceRecord } from '../../core/service-record.ts';
+import type {
+  DeliveryOutcome,
+  Integration,
+  WebhookDelivery,
+  WebhookSource,
+} from '../../core/webhooks/webhook-source.ts';
 import { decodeSeqCursor, encodeSeqCursor } from '../cursor.ts';
 import {
   type AuditQuery,
@@ -163,6 +170,22 @@ class SqliteReads implements StoreReader {
       'SELECT * FROM evidence WHERE release_id = ? AND kind = ? AND sha256 = ?',
     ).get(releaseId, kind, sha256);
     return row ? toEvidence(row) : undefined;
+  }
+
+  async findReleasesByCommit(commit: string): Promise<Release[]> {
+    return this.statement('SELECT * FROM releases WHERE commit_sha = ? ORDER BY seq')
+      .all(commit)
+      .map(toRelease);
+  }
+
+  async findReleasesByArtifact(digest: string): Promise<Release[]> {
+    // Artifacts are a JSON array per release; this scans releases, which webhooks rarely need.
+    return this.statement(
+      `SELECT * FROM releases WHERE EXISTS (SELECT 1 FROM json_each(releases.artifacts) WHERE value = ?)
+       ORDER BY seq`,
+    )
+      .all(digest)
+      .map(toRelease);
   }
 
   async isBlobReferenced(sha256: string): Promise<boolean> {
@@ -397,6 +420,35 @@ class SqliteReads implements StoreReader {
   async listGateDecisions(releaseId: string) {
     return this.#control.listGateDecisions(releaseId);
   }
+
+  async getWebhookDelivery(
+    source: WebhookSource,
+    deliveryId: string,
+  ): Promise<WebhookDelivery | undefined> {
+    const row = this.statement(
+      'SELECT * FROM webhook_deliveries WHERE source = ? AND delivery_id = ?',
+    ).get(source, deliveryId);
+    return row ? toDelivery(row) : undefined;
+  }
+
+  async findWebhookDeliveryByBody(
+    source: WebhookSource,
+    bodySha256: string,
+  ): Promise<WebhookDelivery | undefined> {
+    const row = this.statement(
+      'SELECT * FROM webhook_deliveries WHERE source = ? AND body_sha256 = ? ORDER BY received_at LIMIT 1',
+    ).get(source, bodySha256);
+    return row ? toDelivery(row) : undefined;
+  }
+
+  async getIntegration(source: WebhookSource): Promise<Integration | undefined> {
+    const row = this.statement('SELECT * FROM integrations WHERE source = ?').get(source);
+    return row ? toIntegration(row) : undefined;
+  }
+
+  async listIntegrations(): Promise<Integration[]> {
+    return this.statement('SELECT * FROM integrations ORDER BY source').all().map(toIntegration);
+  }
 }
 
 /** Writes, over the writer connection inside a transaction. */
@@ -466,9 +518,9 @@ class SqliteWrites extends SqliteReads implements StoreTx {
   async insertEvidence(evidence: Evidence): Promise<void> {
     this.#run(
       `INSERT INTO evidence (id, release_id, kind, name, size, sha256, media_type, format, summary,
-         submitted_by, submitted_at)
+         submitted_by, submitted_at, ci_context)
        VALUES ($id, $releaseId, $kind, $name, $size, $sha256, $mediaType, $format, $summary,
-         $submittedBy, $submittedAt)`,
+         $submittedBy, $submittedAt, $ciContext)`,
       {
         $id: evidence.id,
         $releaseId: evidence.releaseId,
@@ -481,6 +533,7 @@ class SqliteWrites extends SqliteReads implements StoreTx {
         $summary: evidence.summary === null ? null : JSON.stringify(evidence.summary),
         $submittedBy: evidence.submittedBy,
         $submittedAt: evidence.submittedAt,
+        $ciContext: evidence.ciContext === null ? null : JSON.stringify(evidence.ciContext),
       },
     );
     this.#run('UPDATE releases SET evidence_count = evidence_count + 1 WHERE id = $id', {
@@ -660,6 +713,45 @@ class SqliteWrites extends SqliteReads implements StoreTx {
     );
   }
 
+  async insertWebhookDelivery(delivery: WebhookDelivery): Promise<void> {
+    this.#run(
+      `INSERT INTO webhook_deliveries (source, delivery_id, event, received_at, outcome, detail,
+         evidence_ids, body_sha256)
+       VALUES ($source, $deliveryId, $event, $receivedAt, $outcome, $detail, $evidenceIds,
+         $bodySha256)`,
+      {
+        $source: delivery.source,
+        $deliveryId: delivery.deliveryId,
+        $event: delivery.event,
+        $receivedAt: delivery.receivedAt,
+        $outcome: delivery.outcome,
+        $detail: delivery.detail,
+        $evidenceIds: JSON.stringify(delivery.evidenceIds),
+        $bodySha256: delivery.bodySha256,
+      },
+    );
+  }
+
+  async putIntegration(integration: Integration): Promise<void> {
+    this.#run(
+      `INSERT INTO integrations (source, secret, created_at, created_by)
+       VALUES ($source, $secret, $createdAt, $createdBy)
+       ON CONFLICT (source) DO UPDATE SET secret = excluded.secret,
+         created_at = excluded.created_at, created_by = excluded.created_by`,
+      {
+        $source: integration.source,
+        $secret: integration.secret,
+        $createdAt: integration.createdAt,
+        $createdBy: integration.createdBy,
+      },
+    );
+  }
+
+  async deleteIntegration(source: WebhookSource): Promise<boolean> {
+    const result = this.statement('DELETE FROM integrations WHERE source = ?').run(source);
+    return Number(result.changes) > 0;
+  }
+
   async insertCheckpoint(checkpoint: StoredCheckpoint): Promise<void> {
     this.#run(
       `INSERT INTO checkpoints (size, root_hash, time, key_name, note)
@@ -833,6 +925,32 @@ function toEvidence(row: Row): Evidence {
       row.summary === null ? null : (JSON.parse(String(row.summary)) as Record<string, unknown>),
     submittedBy: String(row.submitted_by),
     submittedAt: String(row.submitted_at),
+    ciContext:
+      row.ci_context === null || row.ci_context === undefined
+        ? null
+        : (JSON.parse(String(row.ci_context)) as CiContext),
+  };
+}
+
+function toDelivery(row: Row): WebhookDelivery {
+  return {
+    source: String(row.source) as WebhookSource,
+    deliveryId: String(row.delivery_id),
+    event: String(row.event),
+    receivedAt: String(row.received_at),
+    outcome: String(row.outcome) as DeliveryOutcome,
+    detail: String(row.detail),
+    evidenceIds: JSON.parse(String(row.evidence_ids)) as string[],
+    bodySha256: String(row.body_sha256),
+  };
+}
+
+function toIntegration(row: Row): Integration {
+  return {
+    source: String(row.source) as WebhookSource,
+    secret: String(row.secret),
+    createdAt: String(row.created_at),
+    createdBy: String(row.created_by),
   };
 }
 
