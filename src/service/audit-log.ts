@@ -3,6 +3,7 @@ import { assertAdmin } from '../core/access/permissions.ts';
 import type { Actor } from '../core/actor.ts';
 import type { AuditEntry } from '../core/audit-log/audit-entry.ts';
 import { formatCheckpoint } from '../core/audit-log/checkpoint.ts';
+import type { LeafBatch } from '../core/audit-log/leaf-batch.ts';
 import { toHex } from '../core/audit-log/merkle-hash.ts';
 import {
   consistencyProofRanges,
@@ -15,6 +16,7 @@ import { formatSignedNote } from '../core/audit-log/signed-note.ts';
 import { DossierError } from '../core/errors.ts';
 import { StoreConflictError, type StoredCheckpoint, type StoreReader } from '../store/store.ts';
 import type { ServiceDeps } from './deps.ts';
+import { LEAF_BATCH_SIZE } from './replay-log-leaves.ts';
 
 export const MAX_ENTRY_PAGE = 10_000;
 
@@ -132,6 +134,20 @@ export async function listLogLeaves(
     throw proofInputError('limit', `must be from 1 to ${MAX_ENTRY_PAGE}`);
   }
   return deps.store.listAuditLeafTexts({ fromSeq, limit });
+}
+
+/** Entries `fromSeq ≤ seq < toSeq` packed for hashing (see `LeafBatch`). */
+export async function readLogLeafBatch(
+  deps: Pick<ServiceDeps, 'store'>,
+  fromSeq: number,
+  toSeq: number,
+): Promise<LeafBatch> {
+  if (!Number.isSafeInteger(fromSeq) || fromSeq < 0)
+    throw proofInputError('from', 'must be 0 or more');
+  if (!Number.isSafeInteger(toSeq) || toSeq <= fromSeq || toSeq - fromSeq > LEAF_BATCH_SIZE) {
+    throw proofInputError('to', `must be from ${fromSeq + 1} to ${fromSeq + LEAF_BATCH_SIZE}`);
+  }
+  return deps.store.readAuditLeafBatch({ fromSeq, toSeq });
 }
 
 export async function listLogEntries(

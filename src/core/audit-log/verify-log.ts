@@ -1,7 +1,7 @@
 import { type AuditEntry, isAuditEntryIntact } from './audit-entry.ts';
 import { parseCheckpoint, type SignedCheckpoint } from './checkpoint.ts';
-import { MerkleFrontier } from './merkle-frontier.ts';
 import type { BatchHashes } from './leaf-batch.ts';
+import { MerkleFrontier } from './merkle-frontier.ts';
 import { toHex } from './merkle-hash.ts';
 import { verifyConsistency } from './merkle-tree.ts';
 import { type VerifierKey, verifySignedNote } from './signed-note.ts';
@@ -95,7 +95,9 @@ export class LogReplay {
   addBatch(hashes: BatchHashes, from: number, count: number): void {
     if (this.#stopped) return;
     if (!hashes.ok || hashes.count !== count) {
-      const problem = hashes.ok ? `${hashes.count} leaves hashed, ${count} expected` : hashes.problem;
+      const problem = hashes.ok
+        ? `${hashes.count} leaves hashed, ${count} expected`
+        : hashes.problem;
       this.problems.push({ where: `entries ${from}–${from + count - 1}`, problem });
       this.#stopped = true;
       return;

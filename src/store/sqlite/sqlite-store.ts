@@ -275,17 +275,20 @@ class SqliteReads implements StoreReader {
     // canonical JSON text. Rows whose columns are not the types Dossier writes (only a rewrite
     // behind its back makes them so) are built in JavaScript instead, as before.
     const row = this.statement(`
-      SELECT count(*) AS count,
-             sum(typeof(time) <> 'text' OR typeof(actor) <> 'text' OR typeof(action) <> 'text'
-                 OR typeof(subject) <> 'text' OR typeof(details) <> 'text') AS odd,
-             CAST(group_concat(concat(x'00', '{"action":', json_quote(action),
-               ',"actor":', json_quote(actor), ',"details":', details, ',"seq":', seq,
-               ',"subject":', json_quote(subject), ',"time":', json_quote(time), '}'), '')
-             AS BLOB) AS data
-      FROM audit_log WHERE seq >= ? AND seq < ?`).get(range.fromSeq, range.toSeq);
+      SELECT count(*) AS count, count(leaf) AS packed, CAST(group_concat(leaf, '') AS BLOB) AS data
+      FROM (
+        SELECT CASE WHEN typeof(time) = 'text' AND typeof(actor) = 'text'
+                     AND typeof(action) = 'text' AND typeof(subject) = 'text'
+                     AND typeof(details) = 'text'
+               THEN concat(x'00', '{"action":', json_quote(action), ',"actor":', json_quote(actor),
+                           ',"details":', details, ',"seq":', seq, ',"subject":', json_quote(subject),
+                           ',"time":', json_quote(time), '}')
+               END AS leaf
+        FROM audit_log WHERE seq >= ? AND seq < ?
+      )`).get(range.fromSeq, range.toSeq);
     const count = Number(row?.count ?? 0);
     if (count === 0) return { count: 0, data: new Uint8Array(0) };
-    if (Number(row?.odd) > 0) {
+    if (Number(row?.packed) < count) {
       const statement = this.statement(
         'SELECT seq, time, actor, action, subject, details FROM audit_log WHERE seq >= ? AND seq < ? ORDER BY seq',
       );
