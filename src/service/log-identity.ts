@@ -2,6 +2,7 @@ import { DossierError } from '../core/errors.ts';
 import type { Store } from '../store/store.ts';
 import { StoreConflictError } from '../store/store.ts';
 import type { Clock } from './clock.ts';
+import type { ServiceDeps } from './deps.ts';
 import type { LogSigner } from './log-keyring.ts';
 
 /**
@@ -51,4 +52,18 @@ export async function reconcileLogKeys(
     // Another instance recorded the same keys at the same moment.
     if (!(error instanceof StoreConflictError)) throw error;
   }
+}
+
+/**
+ * Before signing: the newest key recorded with the log is the one to sign with. Another
+ * instance on the same database may have rotated since this one started; its key file is then
+ * loaded from the shared key directory, and signing is refused (LOG_KEY_MISSING) while it is
+ * not there, rather than done with the retired key.
+ */
+export async function followRecordedSigningKey(
+  deps: Pick<ServiceDeps, 'store' | 'signer'>,
+): Promise<void> {
+  const newest = (await deps.store.listLogKeys()).at(-1);
+  if (!newest || newest.name === deps.signer.activeKeyName()) return;
+  await deps.signer.activate(newest.name, newest.verifierKey);
 }
