@@ -6,7 +6,9 @@ import type { ServiceDeps } from './deps.ts';
 import type { LogSigner } from './log-keyring.ts';
 
 /**
- * Checks that the key directory belongs to this log, and records keys the log does not know yet.
+ * Checks that the key directory belongs to this log, and on the log's first start records its
+ * keys. Later, a key file the log has not recorded is not its key: only `rotateLogKey` adds one
+ * (with its audit entry), and recording a stray file would make it the newest, signing key.
  * Every instance on one database must sign with the same log identity: an instance with another
  * key directory would sign checkpoints no verifier could reconcile, so it is refused at start.
  */
@@ -34,13 +36,11 @@ export async function reconcileLogKeys(
       );
     }
   }
-  const known = new Set(recorded.map((key) => key.name));
-  const missing = published.filter((key) => !known.has(key.name));
-  if (missing.length === 0) return;
+  if (recorded.length > 0) return;
   const createdAt = clock.now().toISOString();
   try {
     await store.transaction(async (tx) => {
-      for (const key of missing)
+      for (const key of published)
         await tx.insertLogKey({
           name: key.name,
           origin: signer.origin,
@@ -63,7 +63,13 @@ export async function reconcileLogKeys(
 export async function followRecordedSigningKey(
   deps: Pick<ServiceDeps, 'store' | 'signer'>,
 ): Promise<void> {
-  const newest = (await deps.store.listLogKeys()).at(-1);
-  if (!newest || newest.name === deps.signer.activeKeyName()) return;
-  await deps.signer.activate(newest.name, newest.verifierKey);
+  const recorded = await deps.store.listLogKeys();
+  // Keys recorded at the log's first start share one time; the key directory's `active` file
+  // chose among them. A rotation records one key, later.
+  const newestTime = recorded.at(-1)?.createdAt;
+  const newest = recorded.filter((key) => key.createdAt === newestTime);
+  const active = deps.signer.activeKeyName();
+  const target = newest.at(-1);
+  if (!target || newest.some((key) => key.name === active)) return;
+  await deps.signer.activate(target.name, target.verifierKey);
 }
