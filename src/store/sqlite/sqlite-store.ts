@@ -51,6 +51,10 @@ import { SqliteSignatureReads, SqliteSignatureWrites } from './signature-tables.
 
 type Row = Record<string, SQLInputValue>;
 
+/** The column types Dossier writes to audit_log, which SQL turns into leaf text exactly. */
+const PACKABLE = `(typeof(time) = 'text' AND typeof(actor) = 'text' AND typeof(action) = 'text'
+  AND typeof(subject) = 'text' AND typeof(details) = 'text')`;
+
 /**
  * Opens (creating if needed) the embedded store at `path`. Writes go through one connection and
  * run one transaction at a time; reads use a second connection so they see only committed data
@@ -273,19 +277,16 @@ class SqliteReads implements StoreReader {
     // strings cost more than hashing them. json_quote() escapes text exactly as JSON.stringify
     // does (every code point is checked in the conformance suite), and `details` is stored as
     // canonical JSON text. Rows whose columns are not the types Dossier writes (only a rewrite
-    // behind its back makes them so) are built in JavaScript instead, as before.
+    // behind its back makes them so) are built in JavaScript instead, as before. group_concat
+    // follows the scan of the seq (rowid) range; were it ever out of order, the rebuilt roots
+    // would differ and verification fail, never pass: each text holds its own seq.
     const row = this.statement(`
-      SELECT count(*) AS count, count(leaf) AS packed, CAST(group_concat(leaf, '') AS BLOB) AS data
-      FROM (
-        SELECT CASE WHEN typeof(time) = 'text' AND typeof(actor) = 'text'
-                     AND typeof(action) = 'text' AND typeof(subject) = 'text'
-                     AND typeof(details) = 'text'
-               THEN concat(x'00', '{"action":', json_quote(action), ',"actor":', json_quote(actor),
-                           ',"details":', details, ',"seq":', seq, ',"subject":', json_quote(subject),
-                           ',"time":', json_quote(time), '}')
-               END AS leaf
-        FROM audit_log WHERE seq >= ? AND seq < ?
-      )`).get(range.fromSeq, range.toSeq);
+      SELECT count(*) AS count, sum(${PACKABLE}) AS packed,
+             CAST(group_concat(CASE WHEN ${PACKABLE} THEN concat(x'00',
+               '{"action":', json_quote(action), ',"actor":', json_quote(actor),
+               ',"details":', details, ',"seq":', seq, ',"subject":', json_quote(subject),
+               ',"time":', json_quote(time), '}') END, '') AS BLOB) AS data
+      FROM audit_log WHERE seq >= ? AND seq < ?`).get(range.fromSeq, range.toSeq);
     const count = Number(row?.count ?? 0);
     if (count === 0) return { count: 0, data: new Uint8Array(0) };
     if (Number(row?.packed) < count) {
