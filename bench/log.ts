@@ -1,9 +1,12 @@
 import { createHash, hash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { localClient } from '../src/cli/local-client.ts';
+import { verifyLog } from '../src/cli/verify-log.ts';
 import type { AuditEntryInput } from '../src/core/audit-log/audit-entry.ts';
 import { parseVerifierKey } from '../src/core/audit-log/signed-note.ts';
-import { checkCheckpoint, LogReplay } from '../src/core/audit-log/verify-log.ts';
 import { openDataDir } from '../src/service/open-data-dir.ts';
+import { LEAF_BATCH_SIZE } from '../src/service/replay-log-leaves.ts';
 import type { Benchmark, ResultRow } from './benchmark.ts';
 import { secondsSince } from './stats.ts';
 
@@ -34,7 +37,7 @@ function entry(i: number): AuditEntryInput {
  * The audit log at scale: append rate (durable, one transaction per entry, and batched), and
  * `log verify` over a 1,000,000-entry log (read every entry, recompute its leaf hash from its
  * content, rebuild the tree, compare with the signed checkpoint) next to bare SHA-256 hashing of
- * the same leaves measured in the same run.
+ * the same leaves measured in the same run. Verification hashes on every core; the baselines on one.
  */
 export const logBenchmark: Benchmark = {
   name: 'log',
@@ -67,34 +70,37 @@ export const logBenchmark: Benchmark = {
       const keys = services.log.keys().keys.map((key) => parseVerifierKey(key.verifierKey));
 
       const baseline: number[] = [];
+      const baselineString: number[] = [];
       const verify: number[] = [];
+      const client = localClient(services);
       for (let run = 0; run < VERIFY_RUNS; run++) {
-        // Baseline: one-shot SHA-256 of exactly the leaf bytes verify hashes (0x00 and the
-        // entry's canonical JSON), already in memory: the fastest bare way to hash them.
+        // Baselines: one-shot SHA-256 of exactly the leaf bytes verify hashes (0x00 and the
+        // entry's canonical JSON), already in memory, the digest returned as a Buffer and, the
+        // fastest bare way (no Buffer allocated per digest), as a string.
         const leaves: Buffer[] = [];
         for (let from = 0; from < size; from += PAGE) {
           for (const text of await store.listAuditLeafTexts({ fromSeq: from, limit: PAGE })) {
             leaves.push(Buffer.from(`\u0000${text}`, 'utf8'));
           }
         }
-        const hashStart = process.hrtime.bigint();
+        let hashStart = process.hrtime.bigint();
         for (const leaf of leaves) hash('sha256', leaf, 'buffer');
         baseline.push(leaves.length / secondsSince(hashStart));
+        hashStart = process.hrtime.bigint();
+        for (const leaf of leaves) hash('sha256', leaf, 'binary');
+        baselineString.push(leaves.length / secondsSince(hashStart));
         leaves.length = 0;
+        // The baselines' million buffers are garbage now: collect them before timing verify.
+        (globalThis as { gc?: () => void }).gc?.();
 
+        // Exactly what `dossier log verify --local` does after reading the pinned keys.
         const start = process.hrtime.bigint();
-        const problems = checkCheckpoint(checkpoint, keys, services.log.keys().origin);
-        const replay = new LogReplay([checkpoint]);
-        // What `dossier log verify --local` does: canonical leaf texts page by page.
-        for (let from = 0; from < checkpoint.size; from += PAGE) {
-          for (const text of await services.log.leaves(from, PAGE)) replay.addLeafText(text);
-        }
-        problems.push(...replay.finish());
-        if (problems.length > 0)
-          throw new Error(`log did not verify: ${JSON.stringify(problems.slice(0, 3))}`);
-        verify.push(replay.size / secondsSince(start));
+        const result = await verifyLog(client, keys, services.log.keys().origin);
+        if (result.problems.length > 0 || result.entries !== checkpoint.size)
+          throw new Error(`log did not verify: ${JSON.stringify(result.problems.slice(0, 3))}`);
+        verify.push(result.entries / secondsSince(start));
         progress(
-          `verify ${run + 1}/${VERIFY_RUNS}: ${verify.at(-1)?.toFixed(0)} entries/s (bare SHA-256 ${baseline.at(-1)?.toFixed(0)}/s)`,
+          `verify ${run + 1}/${VERIFY_RUNS}: ${verify.at(-1)?.toFixed(0)} entries/s (bare SHA-256 ${baseline.at(-1)?.toFixed(0)}/s, string digest ${baselineString.at(-1)?.toFixed(0)}/s)`,
         );
       }
       const rows: ResultRow[] = [
@@ -120,13 +126,20 @@ export const logBenchmark: Benchmark = {
           runs: baseline,
         },
         {
+          id: 'log.leaf-sha256-string',
+          label: 'SHA-256 of the same leaves, string digest (baseline)',
+          workload: `${size.toLocaleString('en-US')} leaves in memory`,
+          unit: 'entries/s',
+          runs: baselineString,
+        },
+        {
           id: 'log.verify',
           label: 'log verify: read, rehash, rebuild tree, check signed root',
-          workload: `${size.toLocaleString('en-US')} entries, pages of ${PAGE}`,
+          workload: `${size.toLocaleString('en-US')} entries, batches of ${LEAF_BATCH_SIZE}, ${availableParallelism()} hashing threads`,
           unit: 'entries/s',
           runs: verify,
-          baseline: 'log.leaf-sha256',
-          note: 'goal: at least 0.5 of the baseline',
+          baseline: 'log.leaf-sha256-string',
+          note: 'goal: at least 0.5 of the faster baseline (the log.leaf-sha256 row is the one the goal was first quoted against)',
         },
       ];
       return rows;

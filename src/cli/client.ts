@@ -1,3 +1,4 @@
+import type { LeafBatch } from '../core/audit-log/leaf-batch.ts';
 import type { CiContext } from '../core/ci-context.ts';
 import type {
   ActorJson,
@@ -57,7 +58,8 @@ export interface DossierClient extends PolicyClient {
   logCheckpoints(fromSize: number, limit: number): Promise<CheckpointJson[]>;
   logKeys(): Promise<LogKeysJson>;
   logEntries(fromSeq: number, limit: number): Promise<AuditEntryJson[]>;
-  logLeaves(fromSeq: number, limit: number): Promise<string[]>;
+  /** Entries `fromSeq ≤ seq < toSeq` as packed leaf texts, to be hashed by the verifier. */
+  logLeafBatch(fromSeq: number, toSeq: number): Promise<LeafBatch>;
   logConsistency(from: number, to: number): Promise<ConsistencyProofJson>;
   rotateLogKey(): Promise<{ previous: string; active: string }>;
   importLegacy(

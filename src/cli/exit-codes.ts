@@ -38,6 +38,7 @@ const EXIT_BY_CODE: Record<ErrorCode, ExitCode> = {
   NAME_TAKEN: EXIT.badInput,
   DATA_DIR_UNUSABLE: EXIT.badInput,
   STORAGE_UNAVAILABLE: EXIT.serverFailed,
+  LOG_KEY_MISSING: EXIT.serverFailed,
   ARCHIVE_UNREADABLE: EXIT.badInput,
   UPLOAD_INCOMPLETE: EXIT.serverFailed,
   WEBHOOK_NOT_CONFIGURED: EXIT.badInput,

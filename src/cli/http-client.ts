@@ -2,6 +2,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
+import { packLeafTexts } from '../core/audit-log/leaf-batch.ts';
 import { CI_CONTEXT_HEADER, encodeCiContextHeader } from '../core/ci-context.ts';
 import { DossierError, isErrorCode } from '../core/errors.ts';
 import {
@@ -33,6 +34,9 @@ import { AddedIntegrationJson, IntegrationListJson } from '../core/wire-schemas-
 import type { DossierClient } from './client.ts';
 import { httpPolicyClient } from './http-policy-client.ts';
 import { DEFAULT_RETRY_DELAYS_MS, HttpStatusError, withRetries } from './retry.ts';
+
+/** The most leaf texts `GET /v1/log/leaves` returns at once. */
+const LEAF_PAGE = 10_000;
 
 export interface HttpClientOptions {
   baseUrl: string;
@@ -161,9 +165,19 @@ export function httpClient(options: HttpClientOptions): DossierClient {
     logEntries: async (fromSeq, limit) =>
       (await call('GET', `/v1/log/entries?from=${fromSeq}&limit=${limit}`, AuditEntryPageJson)).data
         .items,
-    logLeaves: async (fromSeq, limit) =>
-      (await call('GET', `/v1/log/leaves?from=${fromSeq}&limit=${limit}`, LeafTextPageJson)).data
-        .items,
+    async logLeafBatch(fromSeq, toSeq) {
+      const texts: string[] = [];
+      for (let from = fromSeq; from < toSeq; ) {
+        const limit = Math.min(LEAF_PAGE, toSeq - from);
+        const page = (
+          await call('GET', `/v1/log/leaves?from=${from}&limit=${limit}`, LeafTextPageJson)
+        ).data.items;
+        texts.push(...page);
+        if (page.length < limit) break;
+        from += limit;
+      }
+      return packLeafTexts(texts);
+    },
     logConsistency: async (from, to) =>
       (await call('GET', `/v1/log/proof/consistency?from=${from}&to=${to}`, ConsistencyProofJson))
         .data,

@@ -50,7 +50,7 @@ export function localClient(services: Services): DossierClient {
       (await services.log.checkpoints(fromSize, limit)).map(presentCheckpoint),
     logKeys: async () => services.log.keys(),
     logEntries: (fromSeq, limit) => services.log.entries(fromSeq, limit),
-    logLeaves: (fromSeq, limit) => services.log.leaves(fromSeq, limit),
+    logLeafBatch: (fromSeq, toSeq) => services.log.leafBatch(fromSeq, toSeq),
     logConsistency: (from, to) => services.log.consistencyProof(from, to),
     rotateLogKey: () => services.log.rotateKey(actor),
     exportDossier: async (idOrTag) => services.dossier.export(actor, idOrTag),

@@ -3,6 +3,7 @@ import { assertAdmin } from '../core/access/permissions.ts';
 import type { Actor } from '../core/actor.ts';
 import type { AuditEntry } from '../core/audit-log/audit-entry.ts';
 import { formatCheckpoint } from '../core/audit-log/checkpoint.ts';
+import type { LeafBatch } from '../core/audit-log/leaf-batch.ts';
 import { toHex } from '../core/audit-log/merkle-hash.ts';
 import {
   consistencyProofRanges,
@@ -15,6 +16,8 @@ import { formatSignedNote } from '../core/audit-log/signed-note.ts';
 import { DossierError } from '../core/errors.ts';
 import { StoreConflictError, type StoredCheckpoint, type StoreReader } from '../store/store.ts';
 import type { ServiceDeps } from './deps.ts';
+import { followRecordedSigningKey } from './log-identity.ts';
+import { LEAF_BATCH_SIZE } from './replay-log-leaves.ts';
 
 export const MAX_ENTRY_PAGE = 10_000;
 
@@ -46,6 +49,7 @@ export async function latestCheckpoint(
   const size = await deps.store.countAuditEntries();
   const latest = await deps.store.latestCheckpoint();
   if (latest && latest.size >= size) return latest;
+  await followRecordedSigningKey(deps);
   const rootHash = await treeRoot(deps.store, size);
   const time = deps.clock.now().toISOString();
   const text = formatCheckpoint({ origin: deps.signer.origin, size, rootHash, time });
@@ -134,6 +138,20 @@ export async function listLogLeaves(
   return deps.store.listAuditLeafTexts({ fromSeq, limit });
 }
 
+/** Entries `fromSeq ≤ seq < toSeq` packed for hashing (see `LeafBatch`). */
+export async function readLogLeafBatch(
+  deps: Pick<ServiceDeps, 'store'>,
+  fromSeq: number,
+  toSeq: number,
+): Promise<LeafBatch> {
+  if (!Number.isSafeInteger(fromSeq) || fromSeq < 0)
+    throw proofInputError('from', 'must be 0 or more');
+  if (!Number.isSafeInteger(toSeq) || toSeq <= fromSeq || toSeq - fromSeq > LEAF_BATCH_SIZE) {
+    throw proofInputError('to', `must be from ${fromSeq + 1} to ${fromSeq + LEAF_BATCH_SIZE}`);
+  }
+  return deps.store.readAuditLeafBatch({ fromSeq, toSeq });
+}
+
 export async function listLogEntries(
   deps: Pick<ServiceDeps, 'store'>,
   fromSeq: number,
@@ -151,33 +169,47 @@ function proofInputError(path: string, message: string): DossierError {
   return new DossierError('INVALID_INPUT', `${path} ${message}`, { issues: [{ path, message }] });
 }
 
-/** Signs from now on with a new key; the old one stays published for the checkpoints it signed. */
+/**
+ * Signs from now on with a new key; the old one stays published for the checkpoints it signed.
+ * The key file is written first, so a key directory that cannot take it (read-only) changes
+ * nothing in the database. Other instances switch to the new key before their next signature
+ * (`followRecordedSigningKey`): the newest key recorded with the log is the active one.
+ */
 export async function rotateLogKey(
   deps: Pick<ServiceDeps, 'store' | 'signer' | 'clock'>,
   actor: Actor,
 ): Promise<{ previous: string; active: string }> {
   assertAdmin(actor, 'rotate the log signing key');
-  // Seal what the old key vouches for before it stops signing.
-  await latestCheckpoint(deps);
-  const previous = deps.signer.activeKeyName();
-  const active = await deps.signer.rotate();
-  const verifierKey =
-    deps.signer.publishedKeys().find((key) => key.name === active)?.verifierKey ?? '';
-  const time = deps.clock.now().toISOString();
-  await deps.store.transaction(async (tx) => {
-    await tx.insertLogKey({
-      name: active,
-      origin: deps.signer.origin,
-      verifierKey,
-      createdAt: time,
+  // Sign with the key the log names now, even if another instance rotated to it.
+  await followRecordedSigningKey(deps);
+  const key = await deps.signer.createKey();
+  let recorded = false;
+  try {
+    // Seal what the old key vouches for before it stops signing.
+    await latestCheckpoint(deps);
+    const previous = deps.signer.activeKeyName();
+    const time = deps.clock.now().toISOString();
+    await deps.store.transaction(async (tx) => {
+      await tx.insertLogKey({
+        name: key.name,
+        origin: deps.signer.origin,
+        verifierKey: key.verifierKey,
+        createdAt: time,
+      });
+      await tx.appendAudit({
+        time,
+        actor: actor.id,
+        action: 'log.key_rotated',
+        subject: `log-key:${key.name}`,
+        details: { previous, active: key.name, verifierKey: key.verifierKey },
+      });
     });
-    await tx.appendAudit({
-      time,
-      actor: actor.id,
-      action: 'log.key_rotated',
-      subject: `log-key:${active}`,
-      details: { previous, active, verifierKey },
-    });
-  });
-  return { previous, active };
+    recorded = true;
+    await deps.signer.activate(key.name, key.verifierKey, { persist: true });
+    return { previous, active: key.name };
+  } catch (error) {
+    // Unrecorded, the key must not linger: a later start would record it as the log's newest.
+    if (!recorded) await deps.signer.discard(key.name);
+    throw error;
+  }
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { generateKeyPairSync } from 'node:crypto';
+import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -67,6 +68,33 @@ describe('the log identity recorded with the log', () => {
       assert.ok((await services.deps.store.listLogKeys()).some((key) => key.name === active));
     } finally {
       await services.close();
+    }
+  });
+
+  it('neither records nor signs with a key file the log never recorded', async () => {
+    const dataDir = join(root, 'f');
+    const first = await openDataDir({ dataDir, maxUploadBytes: 1024 });
+    const recorded = await first.deps.store.listLogKeys();
+    await first.close();
+    // A stray key, even named as active: left by a failed rotation, or copied in by hand.
+    const { privateKey } = generateKeyPairSync('ed25519');
+    const keyDir = join(dataDir, 'log-keys');
+    await writeFile(
+      join(keyDir, 'stray-k9.key'),
+      privateKey.export({ format: 'pem', type: 'pkcs8' }),
+    );
+    await writeFile(join(keyDir, 'active'), 'stray-k9\n');
+    const again = await openDataDir({ dataDir, maxUploadBytes: 1024 });
+    try {
+      assert.deepEqual(await again.deps.store.listLogKeys(), recorded);
+      await again.releases.create(admin, {
+        service: 's',
+        version: '1.0.0',
+        commit: 'c'.repeat(40),
+      });
+      assert.equal((await again.log.checkpoint()).keyName, recorded[0]?.name);
+    } finally {
+      await again.close();
     }
   });
 });

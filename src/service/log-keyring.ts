@@ -5,7 +5,7 @@ import {
   randomBytes,
   sign,
 } from 'node:crypto';
-import { chmod, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatVerifierKey, keyHashOf, type NoteSignature } from '../core/audit-log/signed-note.ts';
 import { DossierError } from '../core/errors.ts';
@@ -26,8 +26,20 @@ export interface LogSigner {
   /** Raw Ed25519 signature over bytes with the active key (for DSSE envelopes). */
   signBytes(data: Uint8Array): { keyName: string; signature: Uint8Array };
   publishedKeys(): PublishedKey[];
-  /** Makes a new key the active one and returns its name. */
-  rotate(): Promise<string>;
+  /**
+   * Writes a new key into the key directory (never over an existing file) and loads it, without
+   * signing with it yet. A read-only directory is refused with DATA_DIR_UNUSABLE.
+   */
+  createKey(): Promise<PublishedKey>;
+  /**
+   * Signs with the key `name` from now on, loading `<name>.key` from the key directory if this
+   * instance has not seen it (another instance rotated). Refuses with LOG_KEY_MISSING if the file
+   * is not there or is not the key `verifierKey` names. `persist` also records it in `active`, so
+   * the next start begins with it.
+   */
+  activate(name: string, verifierKey: string, options?: { persist?: boolean }): Promise<void>;
+  /** Deletes a key made by `createKey` that was never activated (its rotation failed). */
+  discard(name: string): Promise<void>;
 }
 
 interface LoadedKey {
@@ -80,6 +92,11 @@ export async function openLogKeyring(
     active = await createKey(dir, `dossier-${instance}-k${keys.size + 1}`, keys);
   }
   const activeName = { value: active };
+  const published = (key: LoadedKey): PublishedKey => ({
+    name: key.name,
+    verifierKey: formatVerifierKey(key.name, key.publicKey),
+    active: key.name === activeName.value,
+  });
   return {
     origin,
     activeKeyName: () => activeName.value,
@@ -95,32 +112,116 @@ export async function openLogKeyring(
       const key = keys.get(activeName.value) as LoadedKey;
       return { keyName: key.name, signature: sign(null, data, key.privateKey) };
     },
-    publishedKeys: () =>
-      [...keys.values()].map((key) => ({
-        name: key.name,
-        verifierKey: formatVerifierKey(key.name, key.publicKey),
-        active: key.name === activeName.value,
-      })),
-    async rotate() {
-      activeName.value = await createKey(dir, `dossier-${instance}-k${keys.size + 1}`, keys);
-      return activeName.value;
+    publishedKeys: () => [...keys.values()].map(published),
+    async createKey() {
+      const name = await writeNewKey(dir, instance, keys);
+      return published(keys.get(name) as LoadedKey);
+    },
+    async activate(name, verifierKey, options = {}) {
+      let key = keys.get(name);
+      if (!key) {
+        key = await loadRotatedKey(dir, name);
+        keys.set(name, key);
+      }
+      if (published(key).verifierKey !== verifierKey) {
+        keys.delete(name);
+        throw new DossierError(
+          'LOG_KEY_MISSING',
+          `${join(dir, `${name}.key`)} is not the log key recorded as ${name}: mount the log-keys directory the other instances use; this instance signs nothing until then`,
+        );
+      }
+      activeName.value = name;
+      if (options.persist) await writeActive(dir, name);
+    },
+    async discard(name) {
+      if (name === activeName.value) return;
+      keys.delete(name);
+      await rm(join(dir, `${name}.key`), { force: true });
     },
   };
 }
 
-async function createKey(dir: string, name: string, keys: Map<string, LoadedKey>): Promise<string> {
+/** The next free `dossier-<instance>-k<n>` name; files are created with `link`, which never replaces one. */
+async function writeNewKey(
+  dir: string,
+  instance: string,
+  keys: Map<string, LoadedKey>,
+): Promise<string> {
+  for (let n = keys.size + 1; ; n++) {
+    const name = `dossier-${instance}-k${n}`;
+    if (keys.has(name)) continue;
+    try {
+      await createKey(dir, name, keys, { activate: false });
+      return name;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      throw error;
+    }
+  }
+}
+
+async function loadRotatedKey(dir: string, name: string): Promise<LoadedKey> {
+  // Names come from the database; a recorded name is never a path.
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) {
+    throw new DossierError('LOG_KEY_MISSING', `the log key name "${name}" is not a file name`);
+  }
+  try {
+    return await loadKey(join(dir, `${name}.key`));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    throw new DossierError(
+      'LOG_KEY_MISSING',
+      `the log's signing key is now ${name} (rotated by another instance), but ${dir} has no ${name}.key: update the shared log-keys directory on this instance; it signs nothing until then`,
+      { cause: error },
+    );
+  }
+}
+
+async function createKey(
+  dir: string,
+  name: string,
+  keys: Map<string, LoadedKey>,
+  options: { activate: boolean } = { activate: true },
+): Promise<string> {
   const { privateKey } = generateKeyPairSync('ed25519');
   const path = join(dir, `${name}.key`);
   const pem = privateKey.export({ format: 'pem', type: 'pkcs8' });
-  // Written to a temporary name with mode 0600 from the start, then renamed: the key is never
-  // readable by others, and a crash never leaves half a key under the real name.
-  await writeFile(`${path}.tmp`, pem, { mode: 0o600, flag: 'w' });
-  await chmod(`${path}.tmp`, 0o600);
-  await rename(`${path}.tmp`, path);
+  // Written to a temporary name with mode 0600 from the start, then linked to its name: the key
+  // is never readable by others, a crash never leaves half a key under the real name, and a key
+  // already there (another instance's) is never replaced.
+  const temporary = `${path}.${process.pid}.tmp`;
+  try {
+    await writeFile(temporary, pem, { mode: 0o600 });
+    await chmod(temporary, 0o600);
+    await link(temporary, path);
+  } catch (error) {
+    throw unwritable(dir, error);
+  } finally {
+    await rm(temporary, { force: true }).catch(() => {});
+  }
   keys.set(name, await loadKey(path));
-  await writeFile(join(dir, 'active.tmp'), `${name}\n`, { mode: 0o600 });
-  await rename(join(dir, 'active.tmp'), join(dir, 'active'));
+  if (options.activate) await writeActive(dir, name);
   return name;
+}
+
+async function writeActive(dir: string, name: string): Promise<void> {
+  try {
+    await writeFile(join(dir, 'active.tmp'), `${name}\n`, { mode: 0o600 });
+    await rename(join(dir, 'active.tmp'), join(dir, 'active'));
+  } catch (error) {
+    throw unwritable(dir, error);
+  }
+}
+
+/** A read-only key directory is a setup to name, not a fault to show a stack trace for. */
+function unwritable(dir: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code !== 'EROFS' && code !== 'EACCES' && code !== 'EPERM') return error;
+  return new DossierError(
+    'DATA_DIR_UNUSABLE',
+    `cannot write a new log key: the key directory ${dir} is read-only (${code}). Rotate where log-keys/ is writable, then give every instance the new files (docs/deploy.md, "Rotating the log key")`,
+    { cause: error },
+  );
 }
 
 async function loadKey(path: string): Promise<LoadedKey> {

@@ -15,6 +15,7 @@ import {
   latestCheckpoint,
   listLogEntries,
   listLogLeaves,
+  readLogLeafBatch,
   rotateLogKey,
 } from './audit-log.ts';
 import { createRelease } from './create-release.ts';
@@ -129,6 +130,7 @@ export function createServices(deps: ServiceDeps) {
         deps.store.listCheckpoints({ fromSize, limit }),
       entries: (fromSeq: number, limit: number) => listLogEntries(deps, fromSeq, limit),
       leaves: (fromSeq: number, limit: number) => listLogLeaves(deps, fromSeq, limit),
+      leafBatch: (fromSeq: number, toSeq: number) => readLogLeafBatch(deps, fromSeq, toSeq),
       inclusionProof: (seq: number, treeSize: number) => inclusionProof(deps, seq, treeSize),
       consistencyProof: (from: number, to: number) => consistencyProof(deps, from, to),
       keys: () => ({ origin: deps.signer.origin, keys: deps.signer.publishedKeys() }),

@@ -8,6 +8,8 @@ import type { User } from '../core/access/user.ts';
 import type { ApiToken } from '../core/api-token.ts';
 import { isAuditEntryIntact } from '../core/audit-log/audit-entry.ts';
 import { canonicalJson } from '../core/audit-log/canonical-json.ts';
+import { hashLeafBatch, packLeafTexts } from '../core/audit-log/leaf-batch.ts';
+import { MerkleFrontier } from '../core/audit-log/merkle-frontier.ts';
 import { hashChildren, hashLeafText } from '../core/audit-log/merkle-hash.ts';
 import { perfectSubtrees, rangeHash } from '../core/audit-log/merkle-tree.ts';
 import type { WebhookDelivery } from '../core/webhooks/webhook-source.ts';
@@ -418,6 +420,66 @@ export function runStoreConformance({ name, open }: StoreConformanceOptions): vo
         assert.equal(hashLeafText(text), entries[i]?.leafHash, `entry ${i}`);
         assert.equal(text, canonicalJson({ ...entries[i], leafHash: undefined }));
       });
+    });
+
+    it('packs leaf texts byte for byte as auditLeafText builds them, odd content included', async () => {
+      // Every BMP code point but the surrogates (U+0000 only where PostgreSQL text can hold
+      // it: escaped inside JSON), astral characters, JSON escapes and numbers that serialize
+      // unlike their source text.
+      let everyCodePoint = '';
+      for (let cp = 1; cp <= 0xffff; cp++) {
+        if (cp < 0xd800 || cp > 0xdfff) everyCodePoint += String.fromCodePoint(cp);
+      }
+      const odd = [
+        {
+          ...audit('release:\u{1f600}\u00e9'),
+          actor: everyCodePoint,
+          details: { all: everyCodePoint },
+        },
+        {
+          ...audit('release:"quoted" \\back\\slash \u2028\u2029 \u{1f600} \u{10ffff}'),
+          time: 'not a time: \b\f\n\r\t \u007f "',
+          details: {
+            numbers: [0, -0, 0.1, 1e21, 1e-7, 2 ** 53, -1.5e300, 123456789012345680000],
+            escapes: '\u0000\u0001\u001f "\\ </script>',
+            'ünïcödé 🎉': { z: null, a: [true, false, { '': '' }] },
+            '\u{1f600}': 1,
+            '\uffff': 2,
+          },
+        },
+      ];
+      const first = await store.countAuditEntries();
+      await store.transaction(async (tx) => {
+        for (const input of odd) await tx.appendAudit(input);
+      });
+      const entries = await store.listAuditEntries({ fromSeq: first, limit: odd.length });
+      const batch = await store.readAuditLeafBatch({ fromSeq: first, toSeq: first + 10 });
+      assert.equal(batch.count, odd.length);
+      const expected = entries.map((entry) => canonicalJson({ ...entry, leafHash: undefined }));
+      assert.deepEqual(Buffer.from(batch.data), packLeafTexts(expected).data);
+      const hashed = hashLeafBatch(batch);
+      assert.ok(hashed.ok);
+      const tree = new MerkleFrontier();
+      for (const entry of entries) tree.push(Buffer.from(entry.leafHash, 'hex'));
+      assert.deepEqual(
+        Buffer.from(new MerkleFrontier().rootWith(hashed.subtrees) ?? []),
+        Buffer.from(tree.root() ?? []),
+      );
+    });
+
+    it('packs the whole log in ranges, and nothing for a range past its end', async () => {
+      const size = await store.countAuditEntries();
+      const texts = await store.listAuditLeafTexts({ fromSeq: 0, limit: size });
+      const parts = [];
+      for (let from = 0; from < size; from += 4) {
+        const batch = await store.readAuditLeafBatch({ fromSeq: from, toSeq: from + 4 });
+        assert.equal(batch.count, Math.min(4, size - from));
+        parts.push(Buffer.from(batch.data));
+      }
+      assert.deepEqual(Buffer.concat(parts), packLeafTexts(texts).data);
+      const beyond = await store.readAuditLeafBatch({ fromSeq: size, toSeq: size + 4 });
+      assert.equal(beyond.count, 0);
+      assert.equal(beyond.data.length, 0);
     });
 
     it('lists the audit entries about one subject, oldest first', async () => {

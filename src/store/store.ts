@@ -7,6 +7,7 @@ import type { Delegation } from '../core/approval/delegation.ts';
 import type { ConditionFulfilment, SignatureRecord } from '../core/approval/signature.ts';
 import type { AuditEntry, AuditEntryInput } from '../core/audit-log/audit-entry.ts';
 import type { LogKeyRecord, SignedCheckpoint } from '../core/audit-log/checkpoint.ts';
+import type { LeafBatch } from '../core/audit-log/leaf-batch.ts';
 import type { SubtreeRef } from '../core/audit-log/merkle-tree.ts';
 import type { ChangeRequest } from '../core/change/change-request.ts';
 import type { Deployment } from '../core/deployment/deployment.ts';
@@ -57,6 +58,12 @@ export interface AuditQuery {
   limit: number;
 }
 
+/** Entries with `fromSeq ≤ seq < toSeq`. */
+export interface AuditRange {
+  fromSeq: number;
+  toSeq: number;
+}
+
 /** Reads, available inside and outside a transaction. Records come back as domain types. */
 export interface StoreReader {
   getReleaseById(id: string): Promise<Release | undefined>;
@@ -93,6 +100,11 @@ export interface StoreReader {
   listAuditEntries(query: AuditQuery): Promise<AuditEntry[]>;
   /** Entries as their canonical leaf texts (what each leaf hash covers), in sequence order. */
   listAuditLeafTexts(query: AuditQuery): Promise<string[]>;
+  /**
+   * The same texts for a range, packed as a `LeafBatch` (each preceded by a 0x00 byte), in
+   * sequence order: what log verification hashes. Byte for byte what `auditLeafText` builds.
+   */
+  readAuditLeafBatch(range: AuditRange): Promise<LeafBatch>;
   /** Entries about one subject (`release:rel_…`), oldest first. */
   listAuditEntriesFor(subject: string): Promise<AuditEntry[]>;
   countAuditEntries(): Promise<number>;

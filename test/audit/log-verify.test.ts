@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { rm } from 'node:fs/promises';
+import { cp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, before, describe, it } from 'node:test';
@@ -25,7 +25,18 @@ async function dossier(dataDir: string, ...args: string[]) {
 
 describe('dossier log verify (local data directory)', () => {
   let dataDir: string;
+  let pristine: string;
   let pinned: string;
+
+  /** A copy of the log as Dossier wrote it, rewritten by `tamper` behind Dossier's back. */
+  async function tampered(tamper: (db: DatabaseSync) => void): Promise<string> {
+    const copy = await makeTempDir();
+    await cp(pristine, copy, { recursive: true });
+    const db = new DatabaseSync(join(copy, 'dossier.db'));
+    tamper(db);
+    db.close();
+    return copy;
+  }
 
   before(async () => {
     dataDir = await makeTempDir();
@@ -46,6 +57,8 @@ describe('dossier log verify (local data directory)', () => {
     const keys = await dossier(dataDir, 'log', 'keys');
     pinned = keys.stdout.split('\n')[1]?.replace('  (active)', '') ?? '';
     assert.match(pinned, /^dossier-[0-9a-f]+-k1\+[0-9a-f]{8}\+/);
+    pristine = await makeTempDir();
+    await cp(dataDir, pristine, { recursive: true });
   });
   after(() => rm(dataDir, { recursive: true, force: true }));
 
@@ -100,6 +113,43 @@ describe('dossier log verify (local data directory)', () => {
     assert.doesNotMatch(result.stdout, /entry 1: leaf hash/);
     assert.match(result.stdout, /checkpoint 2: root hash differs from the root of the entries/);
     assert.match(result.stdout, /checkpoint 3: root hash differs from the root of the entries/);
+  });
+
+  it('names the gap where an entry was deleted, exit 1', async () => {
+    const copy = await tampered((db) => {
+      db.exec('DROP TRIGGER audit_log_no_delete');
+      db.exec('DELETE FROM audit_log WHERE seq = 1');
+    });
+    const result = await dossier(copy, 'log', 'verify', '--key', pinned);
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, /entry 2: expected entry 1 next \(gap or duplicate\)/);
+    assert.match(result.stdout, /checkpoint 3: the log has only 2 entries/);
+    assert.match(result.stdout, /checkpoints 2 → 3: no consistency proof: to tree size must be/);
+  });
+
+  it('names an entry whose column was rewritten as a blob of the same bytes, exit 1', async () => {
+    // Not the type Dossier writes: packed by the JavaScript fallback, not by SQL.
+    const copy = await tampered((db) => {
+      db.exec('DROP TRIGGER audit_log_no_update');
+      db.exec('UPDATE audit_log SET subject = CAST(subject AS BLOB) WHERE seq = 2');
+    });
+    const result = await dossier(copy, 'log', 'verify', '--key', pinned);
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, /entry 2: leaf hash does not match the entry’s content/);
+  });
+
+  it('names an entry whose details hide a raw 0x00 byte, exit 1', async () => {
+    const copy = await tampered((db) => {
+      db.exec('DROP TRIGGER audit_log_no_update');
+      db.exec(`UPDATE audit_log SET details = '{"a":"x' || char(0) || '"}' WHERE seq = 0`);
+    });
+    const result = await dossier(copy, 'log', 'verify', '--key', pinned);
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(
+      result.stdout,
+      /entries 0–2: the packed leaf texts split into 4 leaves, not 3 \(a text holds a 0x00 byte\)/,
+    );
+    assert.match(result.stdout, /entry 0 or after: cannot be read: Bad control character/);
   });
 
   it('refuses a malformed pinned key with exit 2', async () => {

@@ -1,21 +1,11 @@
 import type { Command } from 'commander';
-import type { AuditEntry } from '../../core/audit-log/audit-entry.ts';
-import type { SignedCheckpoint } from '../../core/audit-log/checkpoint.ts';
-import { parseVerifierKey, type VerifierKey } from '../../core/audit-log/signed-note.ts';
-import {
-  checkCheckpoint,
-  checkConsistency,
-  type LogProblem,
-  LogReplay,
-} from '../../core/audit-log/verify-log.ts';
-import type { CheckpointJson } from '../../core/wire-schemas.ts';
+import { parseVerifierKey } from '../../core/audit-log/signed-note.ts';
 import { CheckFailed } from '../check-failed.ts';
 import type { DossierClient } from '../client.ts';
 import { connect, type GlobalOptions } from '../connect.ts';
 import { pinnedKeys } from '../key-arguments.ts';
 import { json, type Output } from '../output.ts';
-
-const PAGE = 10_000;
+import { verifyLog } from '../verify-log.ts';
 
 export function registerLog(program: Command, io: Output): void {
   const log = program.command('log').description('the tamper-evident audit log');
@@ -88,51 +78,6 @@ export function registerLog(program: Command, io: Output): void {
         if (result.problems.length > 0) throw new CheckFailed('the audit log did not verify');
       });
     });
-}
-
-async function verifyLog(client: DossierClient, keys: VerifierKey[], origin: string) {
-  const latest = await client.logCheckpoint();
-  const checkpoints: CheckpointJson[] = [];
-  for (let from = 0; ; ) {
-    const page = await client.logCheckpoints(from, PAGE);
-    checkpoints.push(...page);
-    if (page.length < PAGE) break;
-    from = (page.at(-1)?.size ?? from) + 1;
-  }
-  const signed = checkpoints.map(toSigned);
-  const problems: LogProblem[] = signed.flatMap((checkpoint) =>
-    checkCheckpoint(checkpoint, keys, origin),
-  );
-  for (let i = 1; i < signed.length; i++) {
-    const earlier = signed[i - 1] as SignedCheckpoint;
-    const later = signed[i] as SignedCheckpoint;
-    if (earlier.size === 0) continue;
-    const proof = await client.logConsistency(earlier.size, later.size);
-    problems.push(...checkConsistency(earlier, later, proof.proof));
-  }
-  // Fast path over canonical leaf texts; only if a root does not match, replay the structured
-  // entries to name the entry that breaks it.
-  const fast = new LogReplay(signed);
-  for (let from = 0; from < latest.size; from += PAGE) {
-    const leaves = await client.logLeaves(from, Math.min(PAGE, latest.size - from));
-    if (leaves.length === 0) break;
-    for (const leaf of leaves) fast.addLeafText(leaf);
-  }
-  let replay = fast;
-  if (fast.finish().length > 0) {
-    replay = new LogReplay(signed);
-    for (let from = 0; from < latest.size; from += PAGE) {
-      const entries = await client.logEntries(from, Math.min(PAGE, latest.size - from));
-      if (entries.length === 0) break;
-      for (const entry of entries) replay.add(entry as AuditEntry);
-    }
-  }
-  problems.push(...(replay === fast ? fast.problems : replay.finish()));
-  return { entries: replay.size, checkpoints: signed.length, latest, problems };
-}
-
-function toSigned(checkpoint: CheckpointJson): SignedCheckpoint {
-  return { ...checkpoint, rootHash: Buffer.from(checkpoint.rootHash, 'hex') };
 }
 
 async function withClient(

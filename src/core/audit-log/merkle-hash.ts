@@ -20,11 +20,6 @@ export function hashLeafText(text: string): string {
   return hash('sha256', `\u0000${text}`, 'hex');
 }
 
-/** The leaf hash, as bytes, of UTF-8 text. */
-export function hashLeafTextBytes(text: string): Uint8Array {
-  return hash('sha256', `\u0000${text}`, 'buffer');
-}
-
 export function toHex(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 }

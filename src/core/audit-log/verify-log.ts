@@ -1,9 +1,13 @@
 import { type AuditEntry, isAuditEntryIntact } from './audit-entry.ts';
 import { parseCheckpoint, type SignedCheckpoint } from './checkpoint.ts';
+import type { BatchHashes } from './leaf-batch.ts';
 import { MerkleFrontier } from './merkle-frontier.ts';
-import { hashLeafTextBytes, toHex } from './merkle-hash.ts';
+import { toHex } from './merkle-hash.ts';
 import { verifyConsistency } from './merkle-tree.ts';
 import { type VerifierKey, verifySignedNote } from './signed-note.ts';
+
+// RFC 9162 §2.1.1: the hash of an empty tree is the hash of the empty string.
+const EMPTY_TREE_ROOT = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 /** One failed check, named so a person can find it: which entry or checkpoint, and what. */
 export interface LogProblem {
@@ -42,6 +46,8 @@ export class LogReplay {
   readonly #frontier = new MerkleFrontier();
   readonly #checkpoints: SignedCheckpoint[];
   #next = 0;
+  // Set once a batch could not be hashed: the entries after it have no place in the tree.
+  #stopped = false;
   readonly problems: LogProblem[] = [];
 
   constructor(checkpoints: readonly SignedCheckpoint[]) {
@@ -71,12 +77,48 @@ export class LogReplay {
   }
 
   /**
-   * The fast path: an entry as its canonical leaf text. Only the tree is rebuilt; a changed,
-   * missing or reordered entry shows as a checkpoint root that differs, without naming the entry
-   * (replay with `add` to find it).
+   * Checkpoint sizes inside the batch of `count` entries starting at entry `start`, as offsets
+   * into it: `hashLeafBatch` keeps the batch's frontier at each, for `addBatch` to check.
    */
-  addLeafText(text: string): void {
-    this.#frontier.push(hashLeafTextBytes(text));
+  marksWithin(start: number, count: number): number[] {
+    return this.#checkpoints
+      .filter((checkpoint) => checkpoint.size > start && checkpoint.size < start + count)
+      .map((checkpoint) => checkpoint.size - start);
+  }
+
+  /**
+   * The fast path: the next entries, as hashed by `hashLeafBatch` (possibly in another thread)
+   * from their canonical leaf texts. Only the tree is rebuilt; a changed, missing or reordered
+   * entry shows as a checkpoint root that differs, without naming the entry (replay with `add`
+   * to find it). `hashes` must have been taken at `marksWithin(from, count)`.
+   */
+  addBatch(hashes: BatchHashes, from: number, count: number): void {
+    if (this.#stopped) return;
+    if (!hashes.ok || hashes.count !== count) {
+      const problem = hashes.ok
+        ? `${hashes.count} leaves hashed, ${count} expected`
+        : hashes.problem;
+      this.problems.push({ where: `entries ${from}–${from + count - 1}`, problem });
+      this.#stopped = true;
+      return;
+    }
+    // The batch's subtrees line up with the tree's only from a boundary of its own size.
+    let span = 1;
+    while (span < count) span *= 2;
+    if (from !== this.size || from % span !== 0) {
+      throw new RangeError(`a batch of ${count} entries cannot follow ${this.size} entries`);
+    }
+    const marks = this.marksWithin(from, count);
+    marks.forEach((mark, i) => {
+      this.#checkRootAgainst(from + mark, this.#frontier.rootWith(hashes.atMarks[i] ?? []));
+      this.#next++;
+    });
+    // The batch's frontier holds one subtree per set bit of its count, largest first.
+    let subtree = 0;
+    for (let level = Math.log2(span); level >= 0; level--) {
+      if (Math.floor(hashes.count / 2 ** level) % 2 === 0) continue;
+      this.#frontier.pushSubtree(hashes.subtrees[subtree++] as Uint8Array, level);
+    }
     this.#checkRootsAt(this.#frontier.size);
   }
 
@@ -97,17 +139,19 @@ export class LogReplay {
       this.#next < this.#checkpoints.length &&
       (this.#checkpoints[this.#next] as SignedCheckpoint).size === size
     ) {
-      const checkpoint = this.#checkpoints[this.#next++] as SignedCheckpoint;
-      const root = this.#frontier.root();
-      const expected = root
-        ? toHex(root)
-        : 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
-      if (toHex(checkpoint.rootHash) !== expected) {
-        this.problems.push({
-          where: `checkpoint ${size}`,
-          problem: 'root hash differs from the root of the entries',
-        });
-      }
+      this.#checkRootAgainst(size, this.#frontier.root());
+      this.#next++;
+    }
+  }
+
+  #checkRootAgainst(size: number, root: Uint8Array | undefined): void {
+    const checkpoint = this.#checkpoints[this.#next] as SignedCheckpoint;
+    const expected = root ? toHex(root) : EMPTY_TREE_ROOT;
+    if (checkpoint.size !== size || toHex(checkpoint.rootHash) !== expected) {
+      this.problems.push({
+        where: `checkpoint ${checkpoint.size}`,
+        problem: 'root hash differs from the root of the entries',
+      });
     }
   }
 }

@@ -33,6 +33,7 @@ import { exceptionState } from '../../core/exception/exception.ts';
 import type { Release } from '../../core/release.ts';
 import { inclusionProof, latestCheckpoint } from '../audit-log.ts';
 import type { ServiceDeps } from '../deps.ts';
+import { followRecordedSigningKey } from '../log-identity.ts';
 import { getRelease } from '../release-queries.ts';
 import { renderReport } from './report-html.ts';
 
@@ -61,6 +62,7 @@ export async function exportDossier(
 
   const control = await readReleaseControl(deps, release);
 
+  await followRecordedSigningKey(deps);
   const attestation = signStatement(deps, canonicalJson(releaseStatement(release, evidence)));
   const attestationPath = `${ATTESTATION_DIR}release.intoto.json`;
   const gateAttestations = control.gateDecisions.map((record) => ({

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, before, describe, it } from 'node:test';
 import { buildEvidence, buildRelease } from '../../../test/support/builders.ts';
+import { packLeafTexts } from '../../core/audit-log/leaf-batch.ts';
 import { applyMigrations } from './apply-migrations.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
 import { openSqliteStore } from './sqlite-store.ts';
@@ -32,6 +33,38 @@ describe('SQLite store specifics', () => {
     await store.close();
   });
   after(() => rm(dir, { recursive: true, force: true }));
+
+  it('packs rows SQL cannot turn into leaf text (a column rewritten as a blob) as JavaScript does, and \u0000 in text', async () => {
+    const own = join(dir, 'rewritten.db');
+    const store = await openSqliteStore(own);
+    try {
+      await store.transaction((tx) =>
+        tx.appendAudit({
+          time: 't',
+          actor: 'a\u0000b',
+          action: 'release.created',
+          subject: 's',
+          details: {},
+        }),
+      );
+      const size = await store.countAuditEntries();
+      const packed = await store.readAuditLeafBatch({ fromSeq: 0, toSeq: size });
+      const texts = await store.listAuditLeafTexts({ fromSeq: 0, limit: size });
+      assert.match(texts.at(-1) ?? '', /"actor":"a\\u0000b"/);
+      assert.deepEqual(Buffer.from(packed.data), packLeafTexts(texts).data);
+
+      const db = new DatabaseSync(own);
+      db.exec('DROP TRIGGER audit_log_no_update');
+      db.exec('UPDATE audit_log SET subject = CAST(subject AS BLOB) WHERE seq = 0');
+      db.close();
+      const fallback = await store.readAuditLeafBatch({ fromSeq: 0, toSeq: size });
+      const rewritten = await store.listAuditLeafTexts({ fromSeq: 0, limit: size });
+      assert.notDeepEqual(rewritten, texts);
+      assert.deepEqual(Buffer.from(fallback.data), packLeafTexts(rewritten).data);
+    } finally {
+      await store.close();
+    }
+  });
 
   it('runs in WAL mode with full synchronous commits', () => {
     const db = new DatabaseSync(path);
