@@ -9,11 +9,13 @@ import { availableParallelism, cpus, loadavg, release, tmpdir, totalmem } from '
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Benchmark, ResultRow } from './benchmark.ts';
+import { dashboardsBenchmark } from './dashboards.ts';
 import { dossierBenchmark } from './dossier.ts';
 import { gateBenchmark } from './gate.ts';
 import { junitBenchmark } from './junit.ts';
 import { loadBenchmark } from './load.ts';
 import { logBenchmark } from './log.ts';
+import { releasePageBenchmark } from './release-page.ts';
 import { sbomBenchmark } from './sbom.ts';
 import { sha256Benchmark } from './sha256.ts';
 import { MiB, type Summary, secondsSince, summarize } from './stats.ts';
@@ -28,6 +30,8 @@ const BENCHMARKS: readonly Benchmark[] = [
   dossierBenchmark,
   logBenchmark,
   gateBenchmark,
+  dashboardsBenchmark,
+  releasePageBenchmark,
   loadBenchmark,
 ];
 

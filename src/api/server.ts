@@ -12,6 +12,7 @@ import { parseOrThrow, type Route, toFastifyPath } from './route.ts';
 import { accessRoutes } from './routes/access.ts';
 import { approvalRoutes } from './routes/approvals.ts';
 import { changeRoutes } from './routes/changes.ts';
+import { dashboardRoutes } from './routes/dashboards.ts';
 import { evidenceRoutes } from './routes/evidence.ts';
 import { exceptionRoutes } from './routes/exceptions.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -35,6 +36,7 @@ export const ALL_ROUTES: readonly Route[] = [
   ...accessRoutes,
   ...hookRoutes,
   ...integrationRoutes,
+  ...dashboardRoutes,
 ];
 
 export interface BuildServerOptions {

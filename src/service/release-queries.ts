@@ -1,7 +1,8 @@
 import { DossierError } from '../core/errors.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type Page } from '../core/page.ts';
 import { isReleaseId, type Release } from '../core/release.ts';
-import { decodeSeqCursor } from '../store/cursor.ts';
+import type { ReleaseFilter, ReleaseSort, SortOrder } from '../core/release-listing.ts';
+import { decodeKeyCursor } from '../store/cursor.ts';
 import type { StoreReader } from '../store/store.ts';
 import type { ServiceDeps } from './deps.ts';
 
@@ -24,10 +25,11 @@ export async function findRelease(
   return isReleaseId(idOrTag) ? reader.getReleaseById(idOrTag) : reader.getReleaseByTag(idOrTag);
 }
 
-export interface ListReleasesOptions {
+export interface ListReleasesOptions extends ReleaseFilter {
   limit?: number | undefined;
   cursor?: string | undefined;
-  service?: string | undefined;
+  sort?: ReleaseSort | undefined;
+  order?: SortOrder | undefined;
 }
 
 export async function listReleases(
@@ -44,14 +46,23 @@ export async function listReleases(
       },
     );
   }
+  if (options.gate !== undefined && options.environment === undefined) {
+    throw new DossierError('INVALID_INPUT', 'a gate filter needs the environment it is about', {
+      issues: [{ path: 'gate', message: 'give env too, e.g. env=production&gate=blocked' }],
+    });
+  }
+  const sort = options.sort ?? 'created';
+  const order = options.order ?? 'desc';
   if (options.cursor !== undefined) {
     try {
-      decodeSeqCursor(options.cursor);
-    } catch {
-      throw new DossierError('INVALID_INPUT', 'cursor is not one this server issued', {
-        issues: [{ path: 'cursor', message: 'not a cursor from a previous page' }],
+      decodeKeyCursor(options.cursor, sort, order);
+    } catch (error) {
+      const message =
+        error instanceof RangeError ? error.message : 'not a cursor from a previous page';
+      throw new DossierError('INVALID_INPUT', `cursor: ${message}`, {
+        issues: [{ path: 'cursor', message }],
       });
     }
   }
-  return deps.store.listReleases({ limit, cursor: options.cursor, service: options.service });
+  return deps.store.listReleases({ ...options, limit, sort, order });
 }

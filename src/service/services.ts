@@ -19,6 +19,12 @@ import {
   rotateLogKey,
 } from './audit-log.ts';
 import { createRelease } from './create-release.ts';
+import {
+  type DashboardOptions,
+  deliveryPerformance,
+  evidenceCompleteness,
+  releaseThroughput,
+} from './dashboards.ts';
 import type { ServiceDeps } from './deps.ts';
 import { listEvidence, openBlob } from './evidence-queries.ts';
 import { exportDossier } from './export/export-dossier.ts';
@@ -35,6 +41,7 @@ import { checkReady } from './ready.ts';
 import { reauthenticate } from './reauthenticate.ts';
 import { receiveWebhook, type WebhookRequest } from './receive-webhook.ts';
 import { getRelease, type ListReleasesOptions, listReleases } from './release-queries.ts';
+import { gateOverview, releaseTimeline } from './release-workspace.ts';
 import { login, logout } from './sessions.ts';
 import {
   authenticate,
@@ -59,6 +66,14 @@ export function createServices(deps: ServiceDeps) {
       create: (actor: Actor, input: unknown) => createRelease(deps, actor, input),
       get: (idOrTag: string) => getRelease(deps, idOrTag),
       list: (options?: ListReleasesOptions) => listReleases(deps, options),
+      gates: (idOrTag: string) => gateOverview(deps, idOrTag),
+      timeline: (idOrTag: string) => releaseTimeline(deps, idOrTag),
+    },
+    dashboards: {
+      throughput: (options: DashboardOptions) => releaseThroughput(deps, options),
+      evidence: (options: DashboardOptions) => evidenceCompleteness(deps, options),
+      delivery: (options: DashboardOptions & { environment?: string | undefined }) =>
+        deliveryPerformance(deps, options),
     },
     evidence: {
       attach: (actor: Actor, request: AttachEvidenceRequest) =>

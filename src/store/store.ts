@@ -10,7 +10,7 @@ import type { LogKeyRecord, SignedCheckpoint } from '../core/audit-log/checkpoin
 import type { LeafBatch } from '../core/audit-log/leaf-batch.ts';
 import type { SubtreeRef } from '../core/audit-log/merkle-tree.ts';
 import type { ChangeRequest } from '../core/change/change-request.ts';
-import type { Deployment } from '../core/deployment/deployment.ts';
+import type { Deployment, DeploymentStatus } from '../core/deployment/deployment.ts';
 import type { Evidence, EvidenceKind } from '../core/evidence-record.ts';
 import type { ExceptionRecord } from '../core/exception/exception.ts';
 import type { Page } from '../core/page.ts';
@@ -21,6 +21,7 @@ import type {
   PolicyVersion,
 } from '../core/policy/policy-version.ts';
 import type { Release } from '../core/release.ts';
+import type { ReleaseFilter, ReleaseSort, SortOrder } from '../core/release-listing.ts';
 import type { RiskRecord } from '../core/risk/risk-record.ts';
 import type { ServiceRecord } from '../core/service-record.ts';
 import type {
@@ -29,11 +30,58 @@ import type {
   WebhookSource,
 } from '../core/webhooks/webhook-source.ts';
 
-export interface ReleaseQuery {
+export interface ReleaseQuery extends ReleaseFilter {
   limit: number;
-  /** Cursor from a previous page's `nextCursor`. */
+  /** Cursor from a previous page's `nextCursor` (issued for the same sort and order). */
   cursor?: string | undefined;
-  service?: string | undefined;
+  /** Default `created`, `desc`: newest first. */
+  sort?: ReleaseSort | undefined;
+  order?: SortOrder | undefined;
+}
+
+/**
+ * A dashboard's period: whole UTC days, as ISO 8601 midnights (`toISOString()` form), from
+ * inclusive, to exclusive. Figures are kept per day, so a period never splits one.
+ */
+export interface DashboardPeriod {
+  from: string;
+  to: string;
+}
+
+/** Releases created on a UTC day (`YYYY-MM-DD`), by the effective risk class of their change. */
+export interface ThroughputRow {
+  day: string;
+  /** Null when the release names no change or its change has no assessment. */
+  riskClass: string | null;
+  releases: number;
+}
+
+/**
+ * Releases created in the period that have a recorded gate decision, and those whose latest
+ * decision for some environment found required evidence missing.
+ */
+export interface EvidenceGapRows {
+  byService: Array<{ service: string; decided: number; incomplete: number }>;
+  /** Per service and missing kind: releases missing it in their latest decision somewhere. */
+  byKind: Array<{ service: string; kind: string; releases: number }>;
+  byDay: Array<{ day: string; decided: number; incomplete: number }>;
+}
+
+/** Deployments to one environment in the period, for the DORA figures. */
+export interface DeliveryRows {
+  /** Deployments by the UTC day they happened and their status. */
+  deployments: Array<{ day: string; status: DeploymentStatus; deployments: number }>;
+  /**
+   * Each release's first successful deployment in the period (none earlier): the seconds from the
+   * release's creation to it, by the day it happened, counted per duration bin
+   * (core/dashboard/time-bins.ts): `seconds` is the bin's duration.
+   */
+  leadTimes: Array<{ day: string; seconds: number; releases: number }>;
+  /**
+   * Each failed or rolled-back deployment in the period: seconds until the service's next
+   * successful deployment to the environment, or null when none followed yet.
+   */
+  restores: Array<{ day: string; seconds: number | null }>;
 }
 
 export interface ChangeQuery {
@@ -68,7 +116,7 @@ export interface AuditRange {
 export interface StoreReader {
   getReleaseById(id: string): Promise<Release | undefined>;
   getReleaseByTag(tag: string): Promise<Release | undefined>;
-  /** Newest first. */
+  /** Filtered and sorted as asked; newest first by default. */
   listReleases(query: ReleaseQuery): Promise<Page<Release>>;
   /** Oldest first, as attached. */
   listEvidence(releaseId: string): Promise<Evidence[]>;
@@ -188,6 +236,13 @@ export interface StoreReader {
   getIntegration(source: WebhookSource): Promise<Integration | undefined>;
   /** By source name. */
   listIntegrations(): Promise<Integration[]>;
+
+  /** The latest recorded decision for each environment the release was gated for, by environment. */
+  latestGateDecisions(releaseId: string): Promise<GateDecisionRecord[]>;
+
+  releaseThroughput(period: DashboardPeriod): Promise<ThroughputRow[]>;
+  evidenceGaps(period: DashboardPeriod): Promise<EvidenceGapRows>;
+  deliveryFigures(period: DashboardPeriod, environment: string): Promise<DeliveryRows>;
 }
 
 /** A signed checkpoint of the audit log as published. */

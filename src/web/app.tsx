@@ -1,5 +1,12 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { createBrowserRouter, Link, Outlet, RouterProvider, useLocation } from 'react-router';
+import {
+  createBrowserRouter,
+  Link,
+  NavLink,
+  Outlet,
+  RouterProvider,
+  useLocation,
+} from 'react-router';
 import { createApiClient } from './api-client.ts';
 import { NotFoundPage } from './pages/not-found-page.tsx';
 import { ReleaseListPage } from './pages/release-list-page.tsx';
@@ -57,7 +64,10 @@ function Shell() {
           </Link>
           {session && (
             <nav aria-label="Main" className="site-nav">
-              <Link to="/">Releases</Link>
+              <NavLink to="/" end>
+                Releases
+              </NavLink>
+              <NavLink to="/dashboards">Dashboards</NavLink>
             </nav>
           )}
           {session && (
@@ -88,6 +98,14 @@ export function createAppRouter() {
       children: [
         { index: true, element: <ReleaseListPage /> },
         { path: 'releases/:idOrTag', element: <ReleasePage /> },
+        {
+          path: 'dashboards',
+          // The charting library loads with this page only, not with every page.
+          lazy: async () => {
+            const { DashboardsPage } = await import('./pages/dashboards-page.tsx');
+            return { element: <DashboardsPage /> };
+          },
+        },
         { path: '*', element: <NotFoundPage /> },
       ],
     },

@@ -1,7 +1,12 @@
 import { z } from 'zod';
-import { MAX_PAGE_SIZE } from '../../core/page.ts';
 import { ReleaseInputSchema } from '../../core/release.ts';
-import { ProblemJson, ReleaseJson, ReleasePageJson } from '../../core/wire-schemas.ts';
+import {
+  AuditEntryPageJson,
+  ProblemJson,
+  ReleaseJson,
+  ReleasePageJson,
+} from '../../core/wire-schemas.ts';
+import { GateOverviewJson, ReleaseListQuery } from '../../core/wire-schemas-workspace.ts';
 import { presentRelease } from '../present.ts';
 import { defineRoute } from '../route.ts';
 
@@ -48,21 +53,19 @@ export const releaseRoutes = [
       method: 'GET',
       path: '/v1/releases',
       operationId: 'listReleases',
-      summary: 'List releases, newest first',
+      summary:
+        'List releases: filter by service, state, risk class, text, latest gate per environment; sort; newest first by default',
       tag: 'releases',
       auth: true,
-      query: z.object({
-        limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
-        cursor: z.string().optional(),
-        service: z.string().optional(),
-      }),
+      query: ReleaseListQuery,
       responses: {
         200: { description: 'one page of releases', json: ReleasePageJson },
         ...problems,
       },
     },
     async handle({ query, services }) {
-      const page = await services.releases.list(query);
+      const { env, ...rest } = query;
+      const page = await services.releases.list({ ...rest, environment: env });
       return { items: page.items.map(presentRelease), nextCursor: page.nextCursor };
     },
   }),
@@ -83,6 +86,45 @@ export const releaseRoutes = [
     },
     async handle({ params, services }) {
       return presentRelease(await services.releases.get(params.idOrTag));
+    },
+  }),
+  defineRoute({
+    spec: {
+      method: 'GET',
+      path: '/v1/releases/{idOrTag}/gates',
+      operationId: 'releaseGates',
+      summary:
+        "The latest recorded gate decision for each environment of the release's policy (evaluates nothing)",
+      tag: 'releases',
+      auth: true,
+      params: IdOrTagParams,
+      responses: {
+        200: { description: 'per environment', json: GateOverviewJson },
+        ...problems,
+        404: { description: 'no such release', json: ProblemJson },
+      },
+    },
+    async handle({ params, services }) {
+      return services.releases.gates(params.idOrTag);
+    },
+  }),
+  defineRoute({
+    spec: {
+      method: 'GET',
+      path: '/v1/releases/{idOrTag}/audit',
+      operationId: 'releaseAuditTrail',
+      summary: 'Audit log entries about the release and its change request, in log order',
+      tag: 'releases',
+      auth: true,
+      params: IdOrTagParams,
+      responses: {
+        200: { description: 'the entries', json: AuditEntryPageJson },
+        ...problems,
+        404: { description: 'no such release', json: ProblemJson },
+      },
+    },
+    async handle({ params, services }) {
+      return { items: await services.releases.timeline(params.idOrTag) };
     },
   }),
   defineRoute({

@@ -24,3 +24,16 @@ export interface GateDecisionRecord {
   decidedBy: string;
   body: GateDecision;
 }
+
+/** The evidence kinds a decision found missing (`evidence:<kind>` outcomes), sorted. */
+export function missingEvidenceKinds(decision: Pick<GateDecision, 'outcomes'>): string[] {
+  const kinds = new Set<string>();
+  for (const outcome of decision.outcomes ?? []) {
+    if (outcome.requirement === 'evidence' && outcome.status === 'missing-evidence') {
+      kinds.add(
+        outcome.id.startsWith('evidence:') ? outcome.id.slice('evidence:'.length) : outcome.id,
+      );
+    }
+  }
+  return [...kinds].sort();
+}

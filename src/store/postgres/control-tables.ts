@@ -1,14 +1,18 @@
 import type { ChangeRequest } from '../../core/change/change-request.ts';
 import type { Deployment } from '../../core/deployment/deployment.ts';
 import type { Page } from '../../core/page.ts';
-import type { GateDecisionHead, GateDecisionRecord } from '../../core/policy/gate-record.ts';
+import {
+  type GateDecisionHead,
+  type GateDecisionRecord,
+  missingEvidenceKinds,
+} from '../../core/policy/gate-record.ts';
 import {
   type ActivePolicy,
   ALL_SERVICES_SCOPE,
   type PolicyActivation,
   type PolicyVersion,
 } from '../../core/policy/policy-version.ts';
-import type { RiskRecord } from '../../core/risk/risk-record.ts';
+import { effectiveRiskClass, type RiskRecord } from '../../core/risk/risk-record.ts';
 import type { ServiceRecord } from '../../core/service-record.ts';
 import {
   toChange,
@@ -21,10 +25,23 @@ import {
   toServiceRecord,
 } from '../control-rows.ts';
 import { decodeSeqCursor, encodeSeqCursor } from '../cursor.ts';
+import {
+  applyGateState,
+  countDeployment,
+  moveRiskClass,
+  readGateState,
+  type UpkeepDb,
+} from '../dashboard-upkeep.ts';
+
 import type { ChangeQuery, ServiceTrackRecord } from '../store.ts';
 
 type Row = Record<string, unknown>;
 type Run = (sql: string, values?: readonly unknown[]) => Promise<Row[]>;
+
+/** `?1` → `$1`: the upkeep SQL is written once for both adapters. */
+function toDollarPlaceholders(sql: string): string {
+  return sql.replaceAll(/\?(\d+)/g, '$$$1');
+}
 
 /** The release-control tables, qualified with the store's schema. */
 export function controlTablesIn(s: string) {
@@ -37,6 +54,15 @@ export function controlTablesIn(s: string) {
     deployments: `${s}.deployments`,
     gateDecisions: `${s}.gate_decisions`,
     releases: `${s}.releases`,
+    gateLatest: `${s}.gate_latest`,
+    gateLatestMissing: `${s}.gate_latest_missing`,
+    releaseDays: `${s}.release_days`,
+    evidenceDays: `${s}.evidence_days`,
+    missingDays: `${s}.missing_days`,
+    deploymentDays: `${s}.deployment_days`,
+    firstSuccesses: `${s}.first_successes`,
+    leadTimeDays: `${s}.lead_time_days`,
+    restores: `${s}.restores`,
   };
 }
 type ControlTables = ReturnType<typeof controlTablesIn>;
@@ -219,6 +245,16 @@ export class PostgresControlReads {
     return row ? toGateDecisionHead(row) : undefined;
   }
 
+  async latestGateDecisions(releaseId: string): Promise<GateDecisionRecord[]> {
+    const rows = await this.run(
+      `SELECT g.* FROM ${this.t.gateLatest} l JOIN ${this.t.gateDecisions} g
+         ON g.seq = l.decision_seq
+       WHERE l.release_id = $1 ORDER BY l.environment COLLATE "C"`,
+      [releaseId],
+    );
+    return rows.map(toGateDecisionRecord);
+  }
+
   async listGateDecisions(releaseId: string): Promise<GateDecisionRecord[]> {
     return (
       await this.run(`SELECT * FROM ${this.t.gateDecisions} WHERE release_id = $1 ORDER BY seq`, [
@@ -230,6 +266,17 @@ export class PostgresControlReads {
 
 /** Writes of the release-control tables, inside a transaction. */
 export class PostgresControlWrites extends PostgresControlReads {
+  /** The dashboards' daily counters, kept in the same transaction as each write. */
+  get upkeep(): UpkeepDb {
+    return {
+      t: this.t,
+      all: (sql, params) => this.run(toDollarPlaceholders(sql), params),
+      run: async (sql, params) => {
+        await this.run(toDollarPlaceholders(sql), params);
+      },
+    };
+  }
+
   async putService(service: ServiceRecord): Promise<void> {
     await this.run(
       `INSERT INTO ${this.t.services} (name, criticality, owners, description, updated_at,
@@ -319,6 +366,7 @@ export class PostgresControlWrites extends PostgresControlReads {
         record.recordedBy,
       ],
     );
+    await moveRiskClass(this.upkeep, record.changeId, effectiveRiskClass(record));
   }
 
   async insertDeployment(deployment: Deployment): Promise<void> {
@@ -342,6 +390,7 @@ export class PostgresControlWrites extends PostgresControlReads {
     if (rows.length !== 1) {
       throw new Error(`no release ${deployment.releaseId} to record a deployment for`);
     }
+    await countDeployment(this.upkeep, deployment);
   }
 
   async insertGateDecision(record: Omit<GateDecisionRecord, 'seq'>): Promise<GateDecisionRecord> {
@@ -361,6 +410,46 @@ export class PostgresControlWrites extends PostgresControlReads {
         JSON.stringify(record.body),
       ],
     );
-    return { ...record, seq: Number(row?.seq) };
+    const stored = { ...record, seq: Number(row?.seq) };
+    const before = await readGateState(this.upkeep, record.releaseId);
+    await this.#keepLatest(stored);
+    const after = await readGateState(this.upkeep, record.releaseId);
+    await applyGateState(this.upkeep, record.releaseId, record.service, before, after);
+    return stored;
+  }
+
+  /** Makes `record` the latest decision for its release and environment in the read models. */
+  async #keepLatest(record: GateDecisionRecord): Promise<void> {
+    const missing = missingEvidenceKinds(record.body);
+    await this.run(
+      `INSERT INTO ${this.t.gateLatest} (release_id, environment, service, decision, decision_seq,
+         decided_at, release_created_at, missing_count)
+       SELECT $1, $2, $3, $4, $5, $6, created_at, $7 FROM ${this.t.releases} WHERE id = $1
+       ON CONFLICT (release_id, environment) DO UPDATE SET decision = excluded.decision,
+         decision_seq = excluded.decision_seq, decided_at = excluded.decided_at,
+         missing_count = excluded.missing_count`,
+      [
+        record.releaseId,
+        record.environment,
+        record.service,
+        record.decision,
+        record.seq,
+        record.decidedAt,
+        missing.length,
+      ],
+    );
+    await this.run(
+      `DELETE FROM ${this.t.gateLatestMissing} WHERE release_id = $1 AND environment = $2`,
+      [record.releaseId, record.environment],
+    );
+    if (missing.length > 0) {
+      await this.run(
+        `INSERT INTO ${this.t.gateLatestMissing} (release_id, environment, kind, service,
+           release_created_at)
+         SELECT $1, $2, kind, $3, r.created_at FROM ${this.t.releases} r, unnest($4::text[]) kind
+         WHERE r.id = $1`,
+        [record.releaseId, record.environment, record.service, missing],
+      );
+    }
   }
 }

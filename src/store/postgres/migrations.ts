@@ -452,4 +452,162 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         FOR EACH STATEMENT EXECUTE FUNCTION refuse_change('delegations are write-once');
     `,
   },
+  {
+    version: 10,
+    name: 'release list filters and dashboard read models',
+    sql: `
+      -- The effective risk class of a change's latest assessment, kept as assessments are
+      -- appended, so the release list filters on it without reading assessment documents.
+      ALTER TABLE changes ADD COLUMN risk_class text;
+      UPDATE changes SET risk_class = (
+        SELECT COALESCE(a.record ->> 'chosenClass', a.record -> 'assessment' ->> 'baselineClass')
+        FROM risk_assessments a WHERE a.change_id = changes.id ORDER BY a.version DESC LIMIT 1);
+
+      -- The latest recorded gate decision per release and environment, replaced as decisions
+      -- are recorded (gate_decisions keeps every one): what the list filter and the evidence
+      -- dashboards read. The release's creation time is copied (it never changes).
+      CREATE TABLE gate_latest (
+        release_id         text NOT NULL REFERENCES releases (id),
+        environment        text NOT NULL,
+        service            text NOT NULL,
+        decision           text NOT NULL,
+        decision_seq       bigint NOT NULL,
+        decided_at         text NOT NULL,
+        release_created_at text NOT NULL,
+        missing_count      integer NOT NULL,
+        PRIMARY KEY (release_id, environment)
+      );
+      CREATE INDEX gate_latest_by_environment ON gate_latest (environment, decision, release_id);
+
+      -- The evidence kinds each latest decision found missing.
+      CREATE TABLE gate_latest_missing (
+        release_id         text NOT NULL,
+        environment        text NOT NULL,
+        kind               text NOT NULL,
+        service            text NOT NULL,
+        release_created_at text NOT NULL,
+        PRIMARY KEY (release_id, environment, kind)
+      );
+
+      INSERT INTO gate_latest (release_id, environment, service, decision, decision_seq,
+          decided_at, release_created_at, missing_count)
+        SELECT DISTINCT ON (g.release_id, g.environment) g.release_id, g.environment, g.service,
+          g.decision, g.seq, g.decided_at, r.created_at,
+          (SELECT COUNT(*) FROM json_array_elements(g.body -> 'outcomes') o
+            WHERE o ->> 'requirement' = 'evidence' AND o ->> 'status' = 'missing-evidence')
+        FROM gate_decisions g JOIN releases r ON r.id = g.release_id
+        ORDER BY g.release_id, g.environment, g.seq DESC;
+      INSERT INTO gate_latest_missing (release_id, environment, kind, service, release_created_at)
+        SELECT DISTINCT l.release_id, l.environment,
+          substr(o ->> 'id', length('evidence:') + 1), l.service, l.release_created_at
+        FROM gate_latest l JOIN gate_decisions g ON g.seq = l.decision_seq,
+          json_array_elements(g.body -> 'outcomes') o
+        WHERE o ->> 'requirement' = 'evidence' AND o ->> 'status' = 'missing-evidence';
+
+      -- Daily counters the dashboards read (kept by store/dashboard-upkeep.ts on each write),
+      -- so a year of 100,000 releases is a few hundred rows. '' is the unassessed risk class.
+      CREATE TABLE release_days (
+        day        text NOT NULL,
+        risk_class text NOT NULL,
+        releases   bigint NOT NULL,
+        PRIMARY KEY (day, risk_class)
+      );
+      INSERT INTO release_days (day, risk_class, releases)
+        SELECT substr(r.created_at, 1, 10), COALESCE(c.risk_class, ''), COUNT(*)
+        FROM releases r LEFT JOIN changes c ON c.id = r.change_id GROUP BY 1, 2;
+
+      -- Releases with a latest gate decision somewhere, and those missing evidence in one.
+      CREATE TABLE evidence_days (
+        day        text NOT NULL,
+        service    text NOT NULL,
+        decided    bigint NOT NULL,
+        incomplete bigint NOT NULL,
+        PRIMARY KEY (day, service)
+      );
+      INSERT INTO evidence_days (day, service, decided, incomplete)
+        SELECT day, service, COUNT(*), SUM(incomplete) FROM (
+          SELECT substr(MAX(release_created_at), 1, 10) AS day, MAX(service) AS service,
+            MAX(CASE WHEN missing_count > 0 THEN 1 ELSE 0 END) AS incomplete
+          FROM gate_latest GROUP BY release_id) per_release
+        GROUP BY day, service;
+
+      CREATE TABLE missing_days (
+        day      text NOT NULL,
+        service  text NOT NULL,
+        kind     text NOT NULL,
+        releases bigint NOT NULL,
+        PRIMARY KEY (day, service, kind)
+      );
+      INSERT INTO missing_days (day, service, kind, releases)
+        SELECT substr(release_created_at, 1, 10), service, kind, COUNT(DISTINCT release_id)
+        FROM gate_latest_missing GROUP BY 1, 2, 3;
+
+      CREATE TABLE deployment_days (
+        environment text NOT NULL,
+        day         text NOT NULL,
+        status      text NOT NULL,
+        deployments bigint NOT NULL,
+        PRIMARY KEY (environment, day, status)
+      );
+      INSERT INTO deployment_days (environment, day, status, deployments)
+        SELECT environment, substr(at, 1, 10), status, COUNT(*) FROM deployments GROUP BY 1, 2, 3;
+
+      -- Each release's earliest successful deployment per environment: its lead time.
+      CREATE TABLE first_successes (
+        release_id  text NOT NULL,
+        environment text NOT NULL,
+        at          text NOT NULL,
+        day         text NOT NULL,
+        seconds     double precision NOT NULL,
+        PRIMARY KEY (release_id, environment)
+      );
+      INSERT INTO first_successes (release_id, environment, at, day, seconds)
+        SELECT f.release_id, f.environment, f.at, substr(f.at, 1, 10),
+          EXTRACT(EPOCH FROM (f.at::timestamptz - r.created_at::timestamptz))
+        FROM (SELECT release_id, environment, MIN(at) AS at FROM deployments
+              WHERE status = 'succeeded' GROUP BY release_id, environment) f
+        JOIN releases r ON r.id = f.release_id;
+
+      -- Lead times counted per day and 5% duration bin (core/dashboard/time-bins.ts).
+      CREATE TABLE lead_time_days (
+        environment text NOT NULL,
+        day         text NOT NULL,
+        bin         integer NOT NULL,
+        releases    bigint NOT NULL,
+        PRIMARY KEY (environment, day, bin)
+      );
+      INSERT INTO lead_time_days (environment, day, bin, releases)
+        SELECT environment, day,
+          CASE WHEN seconds < 1 THEN 0 ELSE 1 + round((ln(seconds) / ln(1.05))::numeric)::integer END,
+          COUNT(*)
+        FROM first_successes GROUP BY 1, 2, 3;
+
+      -- Each failed or rolled-back deployment and when the service's next success restored it.
+      CREATE TABLE restores (
+        deployment_id text PRIMARY KEY,
+        environment   text NOT NULL,
+        service       text NOT NULL,
+        failed_at     text NOT NULL,
+        day           text NOT NULL,
+        restored_at   text,
+        seconds       double precision
+      );
+      CREATE INDEX restores_by_day ON restores (environment, day, seconds);
+      CREATE INDEX restores_pending ON restores (service, environment, failed_at);
+      INSERT INTO restores (deployment_id, environment, service, failed_at, day, restored_at,
+          seconds)
+        SELECT id, environment, service, at, substr(at, 1, 10), next_success,
+          EXTRACT(EPOCH FROM (next_success::timestamptz - at::timestamptz))
+        FROM (SELECT d.*, (SELECT MIN(e.at) FROM deployments e WHERE e.service = d.service
+                AND e.environment = d.environment AND e.status = 'succeeded' AND e.at > d.at)
+                AS next_success
+              FROM deployments d WHERE d.status IN ('failed', 'rolled-back')) f;
+
+      -- List sorts (text sorts compare bytes, as on SQLite), and the restore-time reads.
+      CREATE INDEX releases_by_tag_seq ON releases ((tag COLLATE "C"), seq);
+      CREATE INDEX releases_by_service_seq ON releases ((service COLLATE "C"), seq);
+      CREATE INDEX releases_by_evidence_count ON releases (evidence_count, seq);
+      CREATE INDEX deployments_next_success ON deployments (service, environment, status, at);
+    `,
+  },
 ];

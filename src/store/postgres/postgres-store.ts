@@ -34,11 +34,13 @@ import type {
   WebhookDelivery,
   WebhookSource,
 } from '../../core/webhooks/webhook-source.ts';
-import { decodeSeqCursor, encodeSeqCursor } from '../cursor.ts';
+import { countRelease } from '../dashboard-upkeep.ts';
+import { nextReleaseCursor, releaseListingSql } from '../release-listing-sql.ts';
 import {
   type AuditQuery,
   type AuditRange,
   type ChangeQuery,
+  type DashboardPeriod,
   type ReleaseQuery,
   type Store,
   StoreConflictError,
@@ -48,6 +50,7 @@ import {
 } from '../store.ts';
 import { applyPostgresMigrations } from './apply-migrations.ts';
 import { controlTablesIn, PostgresControlWrites } from './control-tables.ts';
+import { postgresDashboards } from './dashboard-reads.ts';
 import { POSTGRES_MIGRATIONS } from './migrations.ts';
 import { ADVISORY_LOCK, checkSchemaName, DEFAULT_SCHEMA, quotedSchema } from './schema-name.ts';
 import { PostgresSignatureTables, signatureTablesIn } from './signature-tables.ts';
@@ -180,24 +183,23 @@ class PostgresReads implements StoreReader {
   }
 
   async listReleases(query: ReleaseQuery): Promise<Page<Release>> {
-    const before =
-      query.cursor === undefined ? Number.MAX_SAFE_INTEGER : decodeSeqCursor(query.cursor);
-    const rows =
-      query.service === undefined
-        ? await this.run(
-            `SELECT * FROM ${this.t.releases} WHERE seq < $1 ORDER BY seq DESC LIMIT $2`,
-            [before, query.limit + 1],
-          )
-        : await this.run(
-            `SELECT * FROM ${this.t.releases} WHERE service = $1 AND seq < $2
-             ORDER BY seq DESC LIMIT $3`,
-            [query.service, before, query.limit + 1],
-          );
-    const items = rows.slice(0, query.limit);
-    const last = items.at(-1);
+    const params: unknown[] = [];
+    const sql = releaseListingSql(query, {
+      tables: {
+        releases: this.t.releases,
+        changes: this.t.control.changes,
+        gateLatest: this.t.control.gateLatest,
+      },
+      param(value) {
+        params.push(value);
+        return `$${params.length}`;
+      },
+      text: (column) => `${column} COLLATE "C"`,
+    });
+    const rows = await this.run(sql, params);
     return {
-      items: items.map(toRelease),
-      nextCursor: rows.length > query.limit && last ? encodeSeqCursor(Number(last.seq)) : null,
+      items: rows.slice(0, query.limit).map(toRelease),
+      nextCursor: nextReleaseCursor(query, rows),
     };
   }
 
@@ -519,6 +521,22 @@ class PostgresReads implements StoreReader {
     const rows = await this.run(`SELECT * FROM ${this.t.integrations} ORDER BY source`);
     return rows.map(toIntegration);
   }
+
+  latestGateDecisions(releaseId: string) {
+    return this.control.latestGateDecisions(releaseId);
+  }
+
+  releaseThroughput(period: DashboardPeriod) {
+    return postgresDashboards(this.run, this.t.control).releaseThroughput(period);
+  }
+
+  evidenceGaps(period: DashboardPeriod) {
+    return postgresDashboards(this.run, this.t.control).evidenceGaps(period);
+  }
+
+  deliveryFigures(period: DashboardPeriod, environment: string) {
+    return postgresDashboards(this.run, this.t.control).deliveryFigures(period, environment);
+  }
 }
 
 /** Writes, over one client between BEGIN and COMMIT. */
@@ -551,6 +569,7 @@ class PostgresWrites extends PostgresReads implements StoreTx {
         release.evidenceCount,
       ],
     );
+    await countRelease(this.control.upkeep, release);
   }
 
   async insertEvidence(evidence: Evidence): Promise<void> {

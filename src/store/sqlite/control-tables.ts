@@ -2,14 +2,18 @@ import type { SQLInputValue, StatementSync } from 'node:sqlite';
 import type { ChangeRequest } from '../../core/change/change-request.ts';
 import type { Deployment } from '../../core/deployment/deployment.ts';
 import type { Page } from '../../core/page.ts';
-import type { GateDecisionHead, GateDecisionRecord } from '../../core/policy/gate-record.ts';
+import {
+  type GateDecisionHead,
+  type GateDecisionRecord,
+  missingEvidenceKinds,
+} from '../../core/policy/gate-record.ts';
 import {
   type ActivePolicy,
   ALL_SERVICES_SCOPE,
   type PolicyActivation,
   type PolicyVersion,
 } from '../../core/policy/policy-version.ts';
-import type { RiskRecord } from '../../core/risk/risk-record.ts';
+import { effectiveRiskClass, type RiskRecord } from '../../core/risk/risk-record.ts';
 import type { ServiceRecord } from '../../core/service-record.ts';
 import {
   toChange,
@@ -22,6 +26,13 @@ import {
   toServiceRecord,
 } from '../control-rows.ts';
 import { decodeSeqCursor, encodeSeqCursor } from '../cursor.ts';
+import {
+  applyGateState,
+  countDeployment,
+  moveRiskClass,
+  readGateState,
+  type UpkeepDb,
+} from '../dashboard-upkeep.ts';
 import type { ChangeQuery, ServiceTrackRecord } from '../store.ts';
 
 /** Prepares (or reuses) a statement on the adapter's connection. */
@@ -180,6 +191,15 @@ export class SqliteControlReads {
     return row ? toGateDecisionHead(row) : undefined;
   }
 
+  latestGateDecisions(releaseId: string): GateDecisionRecord[] {
+    return this.#q(
+      `SELECT g.* FROM gate_latest l JOIN gate_decisions g ON g.seq = l.decision_seq
+       WHERE l.release_id = ? ORDER BY l.environment`,
+    )
+      .all(releaseId)
+      .map(toGateDecisionRecord);
+  }
+
   listGateDecisions(releaseId: string): GateDecisionRecord[] {
     return this.#q('SELECT * FROM gate_decisions WHERE release_id = ? ORDER BY seq')
       .all(releaseId)
@@ -192,10 +212,32 @@ export class SqliteControlWrites {
   readonly #q: Prepare;
   readonly #run: Run;
   readonly #reads: SqliteControlReads;
+  /** The dashboards' daily counters, kept in the same transaction as each write. */
+  readonly upkeep: UpkeepDb;
   constructor(prepare: Prepare, run: Run) {
     this.#q = prepare;
     this.#run = run;
     this.#reads = new SqliteControlReads(prepare);
+    this.upkeep = {
+      t: {
+        releases: 'releases',
+        changes: 'changes',
+        gateLatest: 'gate_latest',
+        gateLatestMissing: 'gate_latest_missing',
+        releaseDays: 'release_days',
+        evidenceDays: 'evidence_days',
+        missingDays: 'missing_days',
+        deploymentDays: 'deployment_days',
+        firstSuccesses: 'first_successes',
+        leadTimeDays: 'lead_time_days',
+        restores: 'restores',
+        deployments: 'deployments',
+      },
+      all: async (sql, params) => prepare(sql).all(...(params as SQLInputValue[])),
+      run: async (sql, params) => {
+        prepare(sql).run(...(params as SQLInputValue[]));
+      },
+    };
   }
 
   putService(service: ServiceRecord): void {
@@ -280,7 +322,7 @@ export class SqliteControlWrites {
     );
   }
 
-  insertRiskRecord(record: RiskRecord): void {
+  async insertRiskRecord(record: RiskRecord): Promise<void> {
     this.#run(
       `INSERT INTO risk_assessments (change_id, version, record, recorded_at, recorded_by)
        VALUES ($changeId, $version, $record, $at, $by)`,
@@ -292,9 +334,10 @@ export class SqliteControlWrites {
         $by: record.recordedBy,
       },
     );
+    await moveRiskClass(this.upkeep, record.changeId, effectiveRiskClass(record));
   }
 
-  insertDeployment(deployment: Deployment): void {
+  async insertDeployment(deployment: Deployment): Promise<void> {
     this.#run(
       `INSERT INTO deployments (id, release_id, service, environment, status, at, source, url,
          recorded_at, recorded_by)
@@ -315,9 +358,10 @@ export class SqliteControlWrites {
     if (Number(this.#q('SELECT changes() AS n').get()?.n) !== 1) {
       throw new Error(`no release ${deployment.releaseId} to record a deployment for`);
     }
+    await countDeployment(this.upkeep, deployment);
   }
 
-  insertGateDecision(record: Omit<GateDecisionRecord, 'seq'>): GateDecisionRecord {
+  async insertGateDecision(record: Omit<GateDecisionRecord, 'seq'>): Promise<GateDecisionRecord> {
     this.#run(
       `INSERT INTO gate_decisions (release_id, service, environment, decision, decision_hash,
          policy_sha256, decided_at, decided_by, body)
@@ -335,6 +379,47 @@ export class SqliteControlWrites {
       },
     );
     const row = this.#q('SELECT last_insert_rowid() AS seq').get();
-    return { ...record, seq: Number(row?.seq) };
+    const stored = { ...record, seq: Number(row?.seq) };
+    const before = await readGateState(this.upkeep, record.releaseId);
+    this.#keepLatest(stored);
+    const after = await readGateState(this.upkeep, record.releaseId);
+    await applyGateState(this.upkeep, record.releaseId, record.service, before, after);
+    return stored;
+  }
+
+  /** Makes `record` the latest decision for its release and environment in the read models. */
+  #keepLatest(record: GateDecisionRecord): void {
+    const missing = missingEvidenceKinds(record.body);
+    const key = { $releaseId: record.releaseId, $environment: record.environment };
+    this.#run(
+      `INSERT INTO gate_latest (release_id, environment, service, decision, decision_seq,
+         decided_at, release_created_at, missing_count)
+       SELECT $releaseId, $environment, $service, $decision, $seq, $at, created_at, $missing
+       FROM releases WHERE id = $releaseId
+       ON CONFLICT (release_id, environment) DO UPDATE SET decision = excluded.decision,
+         decision_seq = excluded.decision_seq, decided_at = excluded.decided_at,
+         missing_count = excluded.missing_count`,
+      {
+        ...key,
+        $service: record.service,
+        $decision: record.decision,
+        $seq: record.seq,
+        $at: record.decidedAt,
+        $missing: missing.length,
+      },
+    );
+    this.#run(
+      'DELETE FROM gate_latest_missing WHERE release_id = $releaseId AND environment = $environment',
+      key,
+    );
+    for (const kind of missing) {
+      this.#run(
+        `INSERT INTO gate_latest_missing (release_id, environment, kind, service,
+           release_created_at)
+         SELECT $releaseId, $environment, $kind, $service, created_at FROM releases
+         WHERE id = $releaseId`,
+        { ...key, $kind: kind, $service: record.service },
+      );
+    }
   }
 }

@@ -417,4 +417,168 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'delegations are write-once'); END;
     `,
   },
+  {
+    version: 9,
+    name: 'release list filters and dashboard read models',
+    sql: `
+      -- The effective risk class of a change's latest assessment, kept as assessments are
+      -- appended, so the release list filters on it without reading assessment documents.
+      ALTER TABLE changes ADD COLUMN risk_class TEXT;
+      UPDATE changes SET risk_class = (
+        SELECT COALESCE(json_extract(a.record, '$.chosenClass'),
+                        json_extract(a.record, '$.assessment.baselineClass'))
+        FROM risk_assessments a WHERE a.change_id = changes.id ORDER BY a.version DESC LIMIT 1);
+
+      -- The latest recorded gate decision per release and environment, replaced as decisions
+      -- are recorded (gate_decisions keeps every one): what the list filter and the evidence
+      -- dashboards read. The release's creation time is copied (it never changes) so a period
+      -- is one index range.
+      CREATE TABLE gate_latest (
+        release_id         TEXT NOT NULL REFERENCES releases (id),
+        environment        TEXT NOT NULL,
+        service            TEXT NOT NULL,
+        decision           TEXT NOT NULL,
+        decision_seq       INTEGER NOT NULL,
+        decided_at         TEXT NOT NULL,
+        release_created_at TEXT NOT NULL,
+        missing_count      INTEGER NOT NULL,
+        PRIMARY KEY (release_id, environment)
+      ) WITHOUT ROWID;
+      CREATE INDEX gate_latest_by_environment ON gate_latest (environment, decision, release_id);
+
+      -- The evidence kinds each latest decision found missing.
+      CREATE TABLE gate_latest_missing (
+        release_id         TEXT NOT NULL,
+        environment        TEXT NOT NULL,
+        kind               TEXT NOT NULL,
+        service            TEXT NOT NULL,
+        release_created_at TEXT NOT NULL,
+        PRIMARY KEY (release_id, environment, kind)
+      ) WITHOUT ROWID;
+
+      INSERT INTO gate_latest (release_id, environment, service, decision, decision_seq,
+          decided_at, release_created_at, missing_count)
+        SELECT g.release_id, g.environment, g.service, g.decision, g.seq, g.decided_at,
+          r.created_at,
+          (SELECT COUNT(*) FROM json_each(g.body, '$.outcomes') o
+            WHERE json_extract(o.value, '$.requirement') = 'evidence'
+              AND json_extract(o.value, '$.status') = 'missing-evidence')
+        FROM gate_decisions g JOIN releases r ON r.id = g.release_id
+        WHERE g.seq = (SELECT MAX(h.seq) FROM gate_decisions h
+                       WHERE h.release_id = g.release_id AND h.environment = g.environment);
+      INSERT OR IGNORE INTO gate_latest_missing (release_id, environment, kind, service,
+          release_created_at)
+        SELECT l.release_id, l.environment,
+          substr(json_extract(o.value, '$.id'), length('evidence:') + 1), l.service,
+          l.release_created_at
+        FROM gate_latest l JOIN gate_decisions g ON g.seq = l.decision_seq,
+          json_each(g.body, '$.outcomes') o
+        WHERE json_extract(o.value, '$.requirement') = 'evidence'
+          AND json_extract(o.value, '$.status') = 'missing-evidence';
+
+      -- Daily counters the dashboards read (kept by store/dashboard-upkeep.ts on each write),
+      -- so a year of 100,000 releases is a few hundred rows. '' is the unassessed risk class.
+      CREATE TABLE release_days (
+        day        TEXT NOT NULL,
+        risk_class TEXT NOT NULL,
+        releases   INTEGER NOT NULL,
+        PRIMARY KEY (day, risk_class)
+      ) WITHOUT ROWID;
+      INSERT INTO release_days (day, risk_class, releases)
+        SELECT substr(r.created_at, 1, 10), COALESCE(c.risk_class, ''), COUNT(*)
+        FROM releases r LEFT JOIN changes c ON c.id = r.change_id GROUP BY 1, 2;
+
+      -- Releases with a latest gate decision somewhere, and those missing evidence in one.
+      CREATE TABLE evidence_days (
+        day        TEXT NOT NULL,
+        service    TEXT NOT NULL,
+        decided    INTEGER NOT NULL,
+        incomplete INTEGER NOT NULL,
+        PRIMARY KEY (day, service)
+      ) WITHOUT ROWID;
+      INSERT INTO evidence_days (day, service, decided, incomplete)
+        SELECT day, service, COUNT(*), SUM(incomplete) FROM (
+          SELECT substr(MAX(release_created_at), 1, 10) AS day, MAX(service) AS service,
+            MAX(missing_count > 0) AS incomplete
+          FROM gate_latest GROUP BY release_id)
+        GROUP BY day, service;
+
+      CREATE TABLE missing_days (
+        day      TEXT NOT NULL,
+        service  TEXT NOT NULL,
+        kind     TEXT NOT NULL,
+        releases INTEGER NOT NULL,
+        PRIMARY KEY (day, service, kind)
+      ) WITHOUT ROWID;
+      INSERT INTO missing_days (day, service, kind, releases)
+        SELECT substr(release_created_at, 1, 10), service, kind, COUNT(DISTINCT release_id)
+        FROM gate_latest_missing GROUP BY 1, 2, 3;
+
+      CREATE TABLE deployment_days (
+        environment TEXT NOT NULL,
+        day         TEXT NOT NULL,
+        status      TEXT NOT NULL,
+        deployments INTEGER NOT NULL,
+        PRIMARY KEY (environment, day, status)
+      ) WITHOUT ROWID;
+      INSERT INTO deployment_days (environment, day, status, deployments)
+        SELECT environment, substr(at, 1, 10), status, COUNT(*) FROM deployments GROUP BY 1, 2, 3;
+
+      -- Each release's earliest successful deployment per environment: its lead time.
+      CREATE TABLE first_successes (
+        release_id  TEXT NOT NULL,
+        environment TEXT NOT NULL,
+        at          TEXT NOT NULL,
+        day         TEXT NOT NULL,
+        seconds     REAL NOT NULL,
+        PRIMARY KEY (release_id, environment)
+      ) WITHOUT ROWID;
+      INSERT INTO first_successes (release_id, environment, at, day, seconds)
+        SELECT f.release_id, f.environment, f.at, substr(f.at, 1, 10),
+          unixepoch(f.at, 'subsec') - unixepoch(r.created_at, 'subsec')
+        FROM (SELECT release_id, environment, MIN(at) AS at FROM deployments
+              WHERE status = 'succeeded' GROUP BY release_id, environment) f
+        JOIN releases r ON r.id = f.release_id;
+
+      -- Lead times counted per day and 5% duration bin (core/dashboard/time-bins.ts).
+      CREATE TABLE lead_time_days (
+        environment TEXT NOT NULL,
+        day         TEXT NOT NULL,
+        bin         INTEGER NOT NULL,
+        releases    INTEGER NOT NULL,
+        PRIMARY KEY (environment, day, bin)
+      ) WITHOUT ROWID;
+      INSERT INTO lead_time_days (environment, day, bin, releases)
+        SELECT environment, day,
+          CASE WHEN seconds < 1 THEN 0 ELSE 1 + CAST(round(ln(seconds) / ln(1.05)) AS INTEGER) END,
+          COUNT(*)
+        FROM first_successes GROUP BY 1, 2, 3;
+
+      -- Each failed or rolled-back deployment and when the service's next success restored it.
+      CREATE TABLE restores (
+        deployment_id TEXT PRIMARY KEY,
+        environment   TEXT NOT NULL,
+        service       TEXT NOT NULL,
+        failed_at     TEXT NOT NULL,
+        day           TEXT NOT NULL,
+        restored_at   TEXT,
+        seconds       REAL
+      ) WITHOUT ROWID;
+      CREATE INDEX restores_by_day ON restores (environment, day, seconds);
+      CREATE INDEX restores_pending ON restores (service, environment, failed_at);
+      INSERT INTO restores (deployment_id, environment, service, failed_at, day, restored_at,
+          seconds)
+        SELECT id, environment, service, at, substr(at, 1, 10), next_success,
+          unixepoch(next_success, 'subsec') - unixepoch(at, 'subsec')
+        FROM (SELECT d.*, (SELECT MIN(e.at) FROM deployments e WHERE e.service = d.service
+                AND e.environment = d.environment AND e.status = 'succeeded' AND e.at > d.at)
+                AS next_success
+              FROM deployments d WHERE d.status IN ('failed', 'rolled-back'));
+
+      -- List sorts, and the restore-time reads (failures, then the next success).
+      CREATE INDEX releases_by_tag_seq ON releases (tag, seq);
+      CREATE INDEX releases_by_evidence_count ON releases (evidence_count, seq);
+      CREATE INDEX deployments_next_success ON deployments (service, environment, status, at);
+    `,
+  },
 ];

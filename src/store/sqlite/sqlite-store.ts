@@ -39,11 +39,13 @@ import type {
   WebhookDelivery,
   WebhookSource,
 } from '../../core/webhooks/webhook-source.ts';
-import { decodeSeqCursor, encodeSeqCursor } from '../cursor.ts';
+import { countRelease } from '../dashboard-upkeep.ts';
+import { nextReleaseCursor, releaseListingSql } from '../release-listing-sql.ts';
 import {
   type AuditQuery,
   type AuditRange,
   type ChangeQuery,
+  type DashboardPeriod,
   type ReleaseQuery,
   type Store,
   StoreConflictError,
@@ -53,6 +55,7 @@ import {
 } from '../store.ts';
 import { applyMigrations } from './apply-migrations.ts';
 import { SqliteControlReads, SqliteControlWrites } from './control-tables.ts';
+import { SqliteDashboardReads } from './dashboard-reads.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
 import { SqliteSignatureReads, SqliteSignatureWrites } from './signature-tables.ts';
 
@@ -87,10 +90,12 @@ class SqliteReads implements StoreReader {
   readonly #statements = new Map<string, StatementSync>();
   readonly #control: SqliteControlReads;
   readonly #signatures: SqliteSignatureReads;
+  readonly #dashboards: SqliteDashboardReads;
 
   constructor(db: DatabaseSync) {
     this.#db = db;
     this.#control = new SqliteControlReads((sql) => this.statement(sql));
+    this.#dashboards = new SqliteDashboardReads((sql) => this.statement(sql));
     this.#signatures = new SqliteSignatureReads((sql) => this.statement(sql));
   }
 
@@ -146,22 +151,19 @@ class SqliteReads implements StoreReader {
   }
 
   async listReleases(query: ReleaseQuery): Promise<Page<Release>> {
-    const before =
-      query.cursor === undefined ? Number.MAX_SAFE_INTEGER : decodeSeqCursor(query.cursor);
-    const rows =
-      query.service === undefined
-        ? this.statement('SELECT * FROM releases WHERE seq < ? ORDER BY seq DESC LIMIT ?').all(
-            before,
-            query.limit + 1,
-          )
-        : this.statement(
-            'SELECT * FROM releases WHERE service = ? AND seq < ? ORDER BY seq DESC LIMIT ?',
-          ).all(query.service, before, query.limit + 1);
-    const items = rows.slice(0, query.limit);
-    const last = items.at(-1);
+    const params: SQLInputValue[] = [];
+    const sql = releaseListingSql(query, {
+      tables: { releases: 'releases', changes: 'changes', gateLatest: 'gate_latest' },
+      param(value) {
+        params.push(value);
+        return `?${params.length}`;
+      },
+      text: (column) => column,
+    });
+    const rows = this.statement(sql).all(...params);
     return {
-      items: items.map(toRelease),
-      nextCursor: rows.length > query.limit && last ? encodeSeqCursor(Number(last.seq)) : null,
+      items: rows.slice(0, query.limit).map(toRelease),
+      nextCursor: nextReleaseCursor(query, rows),
     };
   }
 
@@ -469,6 +471,22 @@ class SqliteReads implements StoreReader {
   async listIntegrations(): Promise<Integration[]> {
     return this.statement('SELECT * FROM integrations ORDER BY source').all().map(toIntegration);
   }
+
+  async latestGateDecisions(releaseId: string) {
+    return this.#control.latestGateDecisions(releaseId);
+  }
+
+  async releaseThroughput(period: DashboardPeriod) {
+    return this.#dashboards.releaseThroughput(period);
+  }
+
+  async evidenceGaps(period: DashboardPeriod) {
+    return this.#dashboards.evidenceGaps(period);
+  }
+
+  async deliveryFigures(period: DashboardPeriod, environment: string) {
+    return this.#dashboards.deliveryFigures(period, environment);
+  }
 }
 
 /** Writes, over the writer connection inside a transaction. */
@@ -533,6 +551,7 @@ class SqliteWrites extends SqliteReads implements StoreTx {
         $evidenceCount: release.evidenceCount,
       },
     );
+    await countRelease(this.#control.upkeep, release);
   }
 
   async insertEvidence(evidence: Evidence): Promise<void> {
@@ -807,11 +826,11 @@ class SqliteWrites extends SqliteReads implements StoreTx {
   }
 
   async insertRiskRecord(record: RiskRecord): Promise<void> {
-    this.#control.insertRiskRecord(record);
+    await this.#control.insertRiskRecord(record);
   }
 
   async insertDeployment(deployment: Deployment): Promise<void> {
-    this.#control.insertDeployment(deployment);
+    await this.#control.insertDeployment(deployment);
   }
 
   async insertGateDecision(record: Omit<GateDecisionRecord, 'seq'>) {

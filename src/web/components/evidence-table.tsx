@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { ApiError, type Evidence } from '../api-client.ts';
 import { formatBytes, formatExactBytes } from '../format.ts';
+import { saveBlob } from '../save-file.ts';
 import { useSession } from '../session.ts';
 import { DigestLabel } from './digest-label.tsx';
 import { EvidenceSummary } from './summaries/evidence-summary.tsx';
@@ -106,21 +107,4 @@ function DownloadButton({ evidence }: { evidence: Evidence }) {
       )}
     </>
   );
-}
-
-/**
- * The blob endpoint needs the Authorization header, so a plain link cannot fetch it: the bytes
- * are fetched, then handed to the browser's save dialog under the evidence's own file name.
- */
-function saveBlob(blob: Blob, fileName: string): void {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.hidden = true;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // Revoking at once can cancel the save in some browsers; a minute is ample to start it.
-  window.setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }

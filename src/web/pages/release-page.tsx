@@ -1,9 +1,23 @@
 import { type ReactNode, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { ApiError, type Evidence, errorMessage, type Release } from '../api-client.ts';
+import {
+  ApiError,
+  type AuditEntry,
+  type ChangeView,
+  type Deployment,
+  type Evidence,
+  errorMessage,
+  type GateOverview,
+  type Release,
+} from '../api-client.ts';
 import { DigestLabel } from '../components/digest-label.tsx';
 import { EvidenceTable } from '../components/evidence-table.tsx';
 import { ProblemMessage } from '../components/problem-message.tsx';
+import { AuditTimeline } from '../components/release/audit-timeline.tsx';
+import { ChangePanel } from '../components/release/change-panel.tsx';
+import { DeploymentsTable } from '../components/release/deployments-table.tsx';
+import { DossierDownload } from '../components/release/dossier-download.tsx';
+import { GatePanel } from '../components/release/gate-panel.tsx';
 import { StateBadge } from '../components/state-badge.tsx';
 import { Timestamp } from '../components/timestamp.tsx';
 import { useSession } from '../session.ts';
@@ -14,6 +28,15 @@ type Loaded =
   | { status: 'not-found'; detail: string }
   | { status: 'failed'; detail: string }
   | { status: 'ready'; release: Release; evidence: Evidence[] };
+
+/** What the workspace sections read besides the release; each loads on its own. */
+interface Workspace {
+  gates: GateOverview | null;
+  change: ChangeView | null;
+  deployments: Deployment[] | null;
+  audit: AuditEntry[] | null;
+  error: string | null;
+}
 
 export function ReleasePage() {
   const idOrTag = useParams().idOrTag ?? '';
@@ -73,13 +96,67 @@ export function ReleasePage() {
   );
 }
 
+function useWorkspace(release: Release): [Workspace, (next: Workspace) => void, () => void] {
+  const { client } = useSession();
+  const [workspace, setWorkspace] = useState<Workspace>({
+    gates: null,
+    change: null,
+    deployments: null,
+    audit: null,
+    error: null,
+  });
+  const [generation, setGeneration] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: generation asks for a reload
+  useEffect(() => {
+    const abort = new AbortController();
+    const id = release.id;
+    Promise.all([
+      client.getGates(id, abort.signal),
+      // A tag may name a change that was never recorded here: that is not an error of the page.
+      release.change
+        ? client.getChange(release.change, abort.signal).catch((caught: unknown) => {
+            if (caught instanceof ApiError && caught.status === 404) return null;
+            throw caught;
+          })
+        : null,
+      client.listDeployments(id, abort.signal),
+      client.listAuditTrail(id, abort.signal),
+    ]).then(
+      ([gates, change, deployments, audit]) =>
+        setWorkspace({ gates, change, deployments, audit, error: null }),
+      (caught: unknown) => {
+        if (!abort.signal.aborted) {
+          setWorkspace((current) => ({ ...current, error: errorMessage(caught) }));
+        }
+      },
+    );
+    return () => abort.abort();
+  }, [client, release.id, release.change, generation]);
+  return [workspace, setWorkspace, () => setGeneration((n) => n + 1)];
+}
+
 function ReleaseDetails({ release, evidence }: { release: Release; evidence: Evidence[] }) {
+  const [workspace, , reload] = useWorkspace(release);
+  const blocked = workspace.gates?.environments.filter(
+    (gate) => gate.latest?.decision.decision === 'blocked',
+  );
   return (
     <>
       <div className="page-heading">
         <h1 className="release-title">{release.tag}</h1>
         <StateBadge state={release.state} />
+        {blocked && blocked.length > 0 && (
+          <span className="badge gate-badge gate-badge-blocked">
+            blocked for {blocked.map((gate) => gate.environment).join(', ')}
+          </span>
+        )}
+        <DossierDownload releaseTag={release.tag} />
       </div>
+      {workspace.error && (
+        <ProblemMessage title="Part of the release workspace could not be loaded.">
+          {workspace.error}
+        </ProblemMessage>
+      )}
       <section aria-labelledby="record-heading" className="panel">
         <h2 id="record-heading">Release record</h2>
         <dl className="record">
@@ -88,7 +165,12 @@ function ReleaseDetails({ release, evidence }: { release: Release; evidence: Evi
           <Field name="Commit">
             <DigestLabel value={release.commit} label="commit" length={release.commit.length} />
           </Field>
-          <Field name="Change">{release.change ?? <span className="muted">none</span>}</Field>
+          <Field name="Change">
+            {release.change ?? <span className="muted">none</span>}
+            {release.change && workspace.gates !== null && workspace.change === null && (
+              <span className="muted"> (not recorded as a change request)</span>
+            )}
+          </Field>
           <Field name="Artifacts">
             {release.artifacts.length === 0 ? (
               <span className="muted">none</span>
@@ -105,6 +187,7 @@ function ReleaseDetails({ release, evidence }: { release: Release; evidence: Evi
           <Field name="State">
             <StateBadge state={release.state} />
           </Field>
+          <Field name="Owner">{workspace.change?.change.author ?? release.createdBy}</Field>
           <Field name="Created by">{release.createdBy}</Field>
           <Field name="Created">
             <Timestamp iso={release.createdAt} />
@@ -113,6 +196,41 @@ function ReleaseDetails({ release, evidence }: { release: Release; evidence: Evi
             <code>{release.id}</code>
           </Field>
         </dl>
+      </section>
+      {workspace.change && <ChangePanel view={workspace.change} />}
+      <section aria-labelledby="gates-heading" className="gates-section">
+        <h2 id="gates-heading">Gates</h2>
+        {workspace.gates === null ? (
+          <p className="muted">Loading gate decisions…</p>
+        ) : workspace.gates.environments.length === 0 ? (
+          <div className="empty-state">
+            <p>
+              {workspace.gates.policy
+                ? 'The active policy defines no environments.'
+                : 'No policy is active for this service, so there is no gate to pass yet.'}
+            </p>
+          </div>
+        ) : (
+          <>
+            {workspace.gates.policy && (
+              <p className="hint">
+                Policy {workspace.gates.policy.name ?? '(unnamed)'}, version{' '}
+                {workspace.gates.policy.version}. Shown: the latest recorded decision per
+                environment. Approvals and exceptions will be requested here once accounts exist.
+              </p>
+            )}
+            <div className="gate-grid">
+              {workspace.gates.environments.map((gate) => (
+                <GatePanel
+                  key={gate.environment}
+                  releaseTag={release.tag}
+                  gate={gate}
+                  onDecided={reload}
+                />
+              ))}
+            </div>
+          </>
+        )}
       </section>
       <section aria-labelledby="evidence-heading" className="evidence-section">
         <h2 id="evidence-heading">
@@ -127,6 +245,22 @@ function ReleaseDetails({ release, evidence }: { release: Release; evidence: Evi
           </div>
         ) : (
           <EvidenceTable items={evidence} caption={`Evidence attached to ${release.tag}`} />
+        )}
+      </section>
+      <section aria-labelledby="deployments-heading" className="panel">
+        <h2 id="deployments-heading">Deployments</h2>
+        {workspace.deployments === null ? (
+          <p className="muted">Loading…</p>
+        ) : (
+          <DeploymentsTable items={workspace.deployments} />
+        )}
+      </section>
+      <section aria-labelledby="audit-heading" className="panel">
+        <h2 id="audit-heading">Audit trail</h2>
+        {workspace.audit === null ? (
+          <p className="muted">Loading…</p>
+        ) : (
+          <AuditTimeline entries={workspace.audit} />
         )}
       </section>
     </>

@@ -1,0 +1,318 @@
+import { randomBytes } from 'node:crypto';
+import { Agent, request } from 'node:http';
+import { join } from 'node:path';
+import type { ChangeRequest } from '../src/core/change/change-request.ts';
+import type { Deployment } from '../src/core/deployment/deployment.ts';
+import type { GateOutcome } from '../src/core/policy/evaluate-gate.ts';
+import type { GateDecisionRecord } from '../src/core/policy/gate-record.ts';
+import type { Release } from '../src/core/release.ts';
+import type { RiskRecord } from '../src/core/risk/risk-record.ts';
+import { openDataDir } from '../src/service/open-data-dir.ts';
+import { startServer } from '../test/support/start-server.ts';
+import type { Benchmark, ResultRow } from './benchmark.ts';
+
+const RELEASES = 100_000;
+const SERVICES = 50;
+const RELEASES_PER_CHANGE = 4;
+const CLASSES = ['low', 'medium', 'high', 'critical'];
+/** The data spans a year; a release every ~5 minutes. */
+const END = Date.parse('2026-11-23T00:00:00.000Z');
+const SPAN_MS = 365 * 86_400_000;
+const REQUESTS = 100;
+const REPETITIONS = 3;
+
+const PERIODS = {
+  year: `from=${new Date(END - SPAN_MS).toISOString()}&to=${new Date(END).toISOString()}`,
+  quarter: `from=${new Date(END - 91 * 86_400_000).toISOString()}&to=${new Date(END).toISOString()}`,
+};
+
+const ENDPOINTS = [
+  ['throughput', '/v1/dashboards/throughput'],
+  ['evidence', '/v1/dashboards/evidence'],
+  ['delivery', '/v1/dashboards/delivery?env=production'],
+] as const;
+
+/**
+ * Dashboard latency: each `GET /v1/dashboards/…` over HTTP (keep-alive, one request at a time) on
+ * an embedded store holding 100,000 releases over a year, 25,000 assessed change requests, a
+ * latest gate decision per release (a fifth missing evidence), and ~190,000 deployments, for a
+ * quarter and for the whole year (every release), next to `GET /healthz` in the same run.
+ * Goal: p99 under 100 ms. Also the release list filtered by latest production gate.
+ */
+export const dashboardsBenchmark: Benchmark = {
+  name: 'dashboards',
+  async run({ tempDir, progress }) {
+    const dataDir = join(tempDir, 'dashboards');
+    await populate(dataDir, progress);
+    const server = await startServer({ dataDir });
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const get = (path: string) => timedGet(server.url, server.token, path, agent);
+    try {
+      const paths: Array<[string, string, string]> = [['healthz', 'GET /healthz', '/healthz']];
+      for (const [name, path] of ENDPOINTS) {
+        for (const [periodName, query] of Object.entries(PERIODS)) {
+          const joiner = path.includes('?') ? '&' : '?';
+          paths.push([
+            `${name}.${periodName}`,
+            `${path} (${periodName})`,
+            `${path}${joiner}${query}`,
+          ]);
+        }
+      }
+      paths.push([
+        'list.blocked',
+        'GET /v1/releases?env=production&gate=blocked (first page)',
+        '/v1/releases?env=production&gate=blocked&limit=50',
+      ]);
+      paths.push([
+        'list.risk-sorted',
+        'GET /v1/releases?riskClass=high&sort=tag&order=asc (first page)',
+        '/v1/releases?riskClass=high&sort=tag&order=asc&limit=50',
+      ]);
+      for (const [, , path] of paths) for (let i = 0; i < 10; i++) await get(path);
+      const results = new Map<string, Latencies[]>();
+      for (let rep = 0; rep < REPETITIONS; rep++) {
+        progress(`dashboards: repetition ${rep + 1}/${REPETITIONS}`);
+        for (const [id, , path] of paths) {
+          const list = results.get(id) ?? [];
+          list.push(await measure(REQUESTS, () => get(path)));
+          results.set(id, list);
+        }
+      }
+      const workload = `${RELEASES.toLocaleString('en')} releases over a year; ${REQUESTS} sequential requests × ${REPETITIONS}`;
+      const rows: ResultRow[] = [];
+      for (const [id, label] of paths) {
+        for (const key of ['p50', 'p99'] as const) {
+          rows.push({
+            id: `dashboards.${id}.${key}`,
+            label: `${label} ${key}`,
+            workload,
+            unit: 'ms',
+            runs: (results.get(id) ?? []).map((v) => v[key]),
+            ...(id === 'healthz' ? {} : { baseline: `dashboards.healthz.${key}` }),
+            ...(key === 'p99' && id !== 'healthz' && !id.startsWith('list')
+              ? { note: 'goal: < 100 ms' }
+              : {}),
+          });
+        }
+      }
+      return rows;
+    } finally {
+      agent.destroy();
+      await server.stop();
+    }
+  },
+};
+
+interface Latencies {
+  p50: number;
+  p99: number;
+}
+
+async function measure(count: number, send: () => Promise<number>): Promise<Latencies> {
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) times.push(await send());
+  times.sort((a, b) => a - b);
+  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0;
+  return { p50: at(0.5), p99: at(0.99) };
+}
+
+function timedGet(base: string, token: string, path: string, agent: Agent): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint();
+    const req = request(
+      `${base}${path}`,
+      { agent, headers: { authorization: `Bearer ${token}` } },
+      (response) => {
+        response.resume();
+        response.on('end', () => {
+          if ((response.statusCode ?? 0) !== 200) {
+            reject(new Error(`${path}: HTTP ${response.statusCode}`));
+            return;
+          }
+          resolve(Number(process.hrtime.bigint() - start) / 1e6);
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** A small deterministic generator, so every run measures the same data. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state * 1_664_525 + 1_013_904_223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+/**
+ * Writes the data set straight through the store in large transactions: a fixture, not a
+ * history (no audit entries), but every read model kept as the services would keep it.
+ */
+async function populate(dataDir: string, progress: (m: string) => void): Promise<void> {
+  const services = await openDataDir({ dataDir, maxUploadBytes: 1024 * 1024 });
+  const store = services.deps.store;
+  const next = random(42);
+  const changes = Math.ceil(RELEASES / RELEASES_PER_CHANGE);
+  try {
+    progress('dashboards: change requests and risk assessments');
+    await store.transaction(async (tx) => {
+      for (let n = 1; n <= changes; n++) {
+        await tx.insertChange(benchChange(n));
+        await tx.insertRiskRecord(
+          benchRisk(n, CLASSES[Math.floor(next() * CLASSES.length)] ?? 'low'),
+        );
+      }
+    });
+    const batch = 5_000;
+    for (let start = 0; start < RELEASES; start += batch) {
+      if (start % 20_000 === 0) progress(`dashboards: writing releases ${start}/${RELEASES}`);
+      await store.transaction(async (tx) => {
+        for (let i = start; i < Math.min(RELEASES, start + batch); i++) {
+          const created = END - SPAN_MS + Math.floor((i / RELEASES) * SPAN_MS);
+          const release = benchRelease(i, created);
+          await tx.insertRelease(release);
+          const missing = next() < 0.2;
+          const failing = next() < 0.1;
+          const blocked = missing || failing;
+          await tx.insertGateDecision(gate(release, blocked, missing, failing, created + 600_000));
+          await tx.insertDeployment(deploy(release, 'staging', 'succeeded', created + 1_800_000));
+          if (blocked) continue;
+          const roll = next();
+          const status = roll < 0.05 ? 'failed' : roll < 0.08 ? 'rolled-back' : 'succeeded';
+          const lead = 3_600_000 + Math.floor(next() * 3 * 86_400_000);
+          await tx.insertDeployment(deploy(release, 'production', status, created + lead));
+        }
+      });
+    }
+  } finally {
+    await services.close();
+  }
+}
+
+function benchChange(n: number): ChangeRequest {
+  return {
+    id: `CHG-${n}`,
+    service: `svc-${n % SERVICES}`,
+    title: `Change ${n}`,
+    type: 'code',
+    reason: 'benchmark',
+    requirements: [],
+    author: 'bench',
+    createdAt: new Date(END - SPAN_MS).toISOString(),
+    createdBy: 'token:bench',
+  };
+}
+
+function benchRisk(n: number, baselineClass: string): RiskRecord {
+  return {
+    changeId: `CHG-${n}`,
+    version: 1,
+    event: 'assessed',
+    stated: { scope: 2, customerImpact: 2, rollbackComplexity: 2 },
+    assessment: {
+      score: 10,
+      baselineClass,
+      baselineReason: 'benchmark',
+      factors: {} as RiskRecord['assessment']['factors'],
+      classes: CLASSES,
+    },
+    chosenClass: null,
+    justification: null,
+    narrativeDraft: '',
+    narrative: '',
+    policySha256: 'b'.repeat(64),
+    recordedAt: new Date(END - SPAN_MS).toISOString(),
+    recordedBy: 'token:bench',
+  };
+}
+
+function benchRelease(i: number, created: number): Release {
+  const change = `CHG-${Math.floor(i / RELEASES_PER_CHANGE) + 1}`;
+  return {
+    id: `rel_${String(i).padStart(26, '0')}`,
+    tag: `svc-${i % SERVICES}@1.${i}.0+${change.toLowerCase()}`,
+    service: `svc-${i % SERVICES}`,
+    version: `1.${i}.0`,
+    commit: randomBytes(20).toString('hex'),
+    change,
+    artifacts: [],
+    state: 'draft',
+    createdAt: new Date(created).toISOString(),
+    createdBy: 'token:bench',
+    evidenceCount: 0,
+  };
+}
+
+function gate(
+  release: Release,
+  blocked: boolean,
+  missing: boolean,
+  failing: boolean,
+  at: number,
+): Omit<GateDecisionRecord, 'seq'> {
+  const outcomes: GateOutcome[] = [
+    {
+      id: 'evidence:junit',
+      requirement: 'evidence',
+      status: 'passed',
+      reason: 'present',
+      evidenceIds: [],
+    },
+    {
+      id: 'evidence:sbom',
+      requirement: 'evidence',
+      status: missing ? 'missing-evidence' : 'passed',
+      reason: missing ? 'no sbom evidence' : 'present',
+      evidenceIds: [],
+    },
+    {
+      id: 'tests-pass',
+      requirement: 'rule',
+      status: failing ? 'failed' : 'passed',
+      reason: failing ? 'junit.failed 3 > 0' : 'ok',
+      evidenceIds: [],
+    },
+  ];
+  const decision = blocked ? 'blocked' : 'allowed';
+  const decisionHash = randomBytes(32).toString('hex');
+  return {
+    releaseId: release.id,
+    service: release.service,
+    environment: 'production',
+    decision,
+    decisionHash,
+    policySha256: 'b'.repeat(64),
+    decidedAt: new Date(at).toISOString(),
+    decidedBy: 'token:bench',
+    body: {
+      decision,
+      releaseId: release.id,
+      environment: 'production',
+      outcomes,
+      decisionHash,
+    } as never,
+  };
+}
+
+function deploy(
+  release: Release,
+  environment: string,
+  status: Deployment['status'],
+  at: number,
+): Deployment {
+  return {
+    id: `dep_${release.id.slice(4)}${environment[0]}`,
+    releaseId: release.id,
+    environment,
+    status,
+    at: new Date(at).toISOString(),
+    source: 'bench',
+    url: null,
+    recordedAt: new Date(at).toISOString(),
+    recordedBy: 'token:bench',
+  };
+}

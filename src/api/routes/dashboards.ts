@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { ProblemJson } from '../../core/wire-schemas.ts';
+import {
+  DashboardQuery,
+  DeliveryDashboardJson,
+  EvidenceDashboardJson,
+  ThroughputDashboardJson,
+} from '../../core/wire-schemas-workspace.ts';
+import { defineRoute } from '../route.ts';
+
+const problems = {
+  400: { description: 'malformed period, bucket or environment', json: ProblemJson },
+  401: { description: 'missing or unknown API token', json: ProblemJson },
+};
+
+export const dashboardRoutes = [
+  defineRoute({
+    spec: {
+      method: 'GET',
+      path: '/v1/dashboards/throughput',
+      operationId: 'releaseThroughput',
+      summary: 'Releases created in a period, per bucket and risk class',
+      tag: 'dashboards',
+      auth: true,
+      query: DashboardQuery,
+      responses: {
+        200: { description: 'the figures', json: ThroughputDashboardJson },
+        ...problems,
+      },
+    },
+    async handle({ query, services }) {
+      return services.dashboards.throughput(query);
+    },
+  }),
+  defineRoute({
+    spec: {
+      method: 'GET',
+      path: '/v1/dashboards/evidence',
+      operationId: 'evidenceCompleteness',
+      summary:
+        "Missing evidence by service and kind, and the completeness rate, from releases' latest gate decisions",
+      tag: 'dashboards',
+      auth: true,
+      query: DashboardQuery,
+      responses: { 200: { description: 'the figures', json: EvidenceDashboardJson }, ...problems },
+    },
+    async handle({ query, services }) {
+      return services.dashboards.evidence(query);
+    },
+  }),
+  defineRoute({
+    spec: {
+      method: 'GET',
+      path: '/v1/dashboards/delivery',
+      operationId: 'deliveryPerformance',
+      summary:
+        'DORA figures for an environment: deployment frequency, lead time, change failure rate, time to restore',
+      tag: 'dashboards',
+      auth: true,
+      query: DashboardQuery.extend({
+        env: z.string().min(1).max(64).optional().describe('default production'),
+      }),
+      responses: { 200: { description: 'the figures', json: DeliveryDashboardJson }, ...problems },
+    },
+    async handle({ query, services }) {
+      const { env, ...period } = query;
+      return services.dashboards.delivery({ ...period, environment: env });
+    },
+  }),
+];

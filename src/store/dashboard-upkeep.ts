@@ -1,0 +1,228 @@
+import { durationBin } from '../core/dashboard/time-bins.ts';
+import type { Deployment } from '../core/deployment/deployment.ts';
+import type { Release } from '../core/release.ts';
+
+/**
+ * The dashboards read daily counters, not the 100,000 rows under them: these functions keep the
+ * counters in step with each write, inside the writer's transaction, on both adapters. SQL uses
+ * numbered placeholders (`?1`), which the PostgreSQL adapter rewrites to `$1`; `AS t` names the
+ * counter row being bumped. A counter may fall to zero; readers skip those rows.
+ */
+export interface UpkeepDb {
+  t: UpkeepTables;
+  all(sql: string, params: readonly unknown[]): Promise<Record<string, unknown>[]>;
+  run(sql: string, params: readonly unknown[]): Promise<void>;
+}
+
+export interface UpkeepTables {
+  releases: string;
+  changes: string;
+  gateLatest: string;
+  gateLatestMissing: string;
+  releaseDays: string;
+  evidenceDays: string;
+  missingDays: string;
+  deploymentDays: string;
+  firstSuccesses: string;
+  leadTimeDays: string;
+  restores: string;
+  deployments: string;
+}
+
+/** Unassessed releases are counted under '' (a key column cannot be null). */
+const UNASSESSED_KEY = '';
+
+export const dayOf = (iso: string) => iso.slice(0, 10);
+
+/** A new release counts on its creation day under its change's current risk class. */
+export async function countRelease(db: UpkeepDb, release: Release): Promise<void> {
+  await db.run(
+    `INSERT INTO ${db.t.releaseDays} AS t (day, risk_class, releases)
+     SELECT ?1, COALESCE((SELECT risk_class FROM ${db.t.changes} WHERE id = ?2), ''), 1 WHERE true
+     ON CONFLICT (day, risk_class) DO UPDATE SET releases = t.releases + 1`,
+    [dayOf(release.createdAt), release.change],
+  );
+}
+
+/** A change's effective class changed: its releases move from the old class to the new one. */
+export async function moveRiskClass(db: UpkeepDb, changeId: string, next: string): Promise<void> {
+  const [row] = await db.all(`SELECT risk_class FROM ${db.t.changes} WHERE id = ?1`, [changeId]);
+  if (!row) return;
+  const previous = row.risk_class === null ? UNASSESSED_KEY : String(row.risk_class);
+  if (previous === next) return;
+  for (const [riskClass, count] of [
+    [previous, '-COUNT(*)'],
+    [next, 'COUNT(*)'],
+  ] as const) {
+    await db.run(
+      `INSERT INTO ${db.t.releaseDays} AS t (day, risk_class, releases)
+       SELECT substr(created_at, 1, 10), ?2, ${count} FROM ${db.t.releases} WHERE change_id = ?1
+       GROUP BY substr(created_at, 1, 10)
+       ON CONFLICT (day, risk_class) DO UPDATE SET releases = t.releases + excluded.releases`,
+      [changeId, riskClass],
+    );
+  }
+  await db.run(`UPDATE ${db.t.changes} SET risk_class = ?2 WHERE id = ?1`, [changeId, next]);
+}
+
+export interface ReleaseGateState {
+  decided: boolean;
+  missingKinds: Set<string>;
+}
+
+/** Whether the release has a latest decision anywhere, and the kinds any of them found missing. */
+export async function readGateState(db: UpkeepDb, releaseId: string): Promise<ReleaseGateState> {
+  const [decided] = await db.all(
+    `SELECT 1 AS one FROM ${db.t.gateLatest} WHERE release_id = ?1 LIMIT 1`,
+    [releaseId],
+  );
+  const kinds = await db.all(
+    `SELECT DISTINCT kind FROM ${db.t.gateLatestMissing} WHERE release_id = ?1`,
+    [releaseId],
+  );
+  return {
+    decided: decided !== undefined,
+    missingKinds: new Set(kinds.map((r) => String(r.kind))),
+  };
+}
+
+/** Moves the release's counts on its creation day from the state before to the state after. */
+export async function applyGateState(
+  db: UpkeepDb,
+  releaseId: string,
+  service: string,
+  before: ReleaseGateState,
+  after: ReleaseGateState,
+): Promise<void> {
+  const decided = Number(after.decided) - Number(before.decided);
+  const incomplete = Number(after.missingKinds.size > 0) - Number(before.missingKinds.size > 0);
+  const changedKinds = [...new Set([...before.missingKinds, ...after.missingKinds])].filter(
+    (kind) => before.missingKinds.has(kind) !== after.missingKinds.has(kind),
+  );
+  if (decided === 0 && incomplete === 0 && changedKinds.length === 0) return;
+  const [release] = await db.all(`SELECT created_at FROM ${db.t.releases} WHERE id = ?1`, [
+    releaseId,
+  ]);
+  if (!release) return;
+  const day = dayOf(String(release.created_at));
+  if (decided !== 0 || incomplete !== 0) {
+    await db.run(
+      `INSERT INTO ${db.t.evidenceDays} AS t (day, service, decided, incomplete)
+       VALUES (?1, ?2, ?3, ?4)
+       ON CONFLICT (day, service) DO UPDATE SET decided = t.decided + excluded.decided,
+         incomplete = t.incomplete + excluded.incomplete`,
+      [day, service, decided, incomplete],
+    );
+  }
+  for (const kind of changedKinds) {
+    await db.run(
+      `INSERT INTO ${db.t.missingDays} AS t (day, service, kind, releases) VALUES (?1, ?2, ?3, ?4)
+       ON CONFLICT (day, service, kind) DO UPDATE SET releases = t.releases + excluded.releases`,
+      [day, service, kind, after.missingKinds.has(kind) ? 1 : -1],
+    );
+  }
+}
+
+/**
+ * Counts a deployment on its day. A success that is the release's earliest in the environment
+ * becomes its lead time (seconds from the release's creation, counted in its bin), and restores
+ * the service's failures before it that nothing restored earlier; a failure is recorded with the
+ * time to the service's next success, if one is already known.
+ */
+export async function countDeployment(db: UpkeepDb, deployment: Deployment): Promise<void> {
+  await db.run(
+    `INSERT INTO ${db.t.deploymentDays} AS t (environment, day, status, deployments)
+     VALUES (?1, ?2, ?3, 1)
+     ON CONFLICT (environment, day, status) DO UPDATE SET deployments = t.deployments + 1`,
+    [deployment.environment, dayOf(deployment.at), deployment.status],
+  );
+  const [release] = await db.all(`SELECT service, created_at FROM ${db.t.releases} WHERE id = ?1`, [
+    deployment.releaseId,
+  ]);
+  if (!release) return;
+  const service = String(release.service);
+  if (deployment.status === 'succeeded') {
+    await countFirstSuccess(db, deployment, String(release.created_at));
+    await restoreFailures(db, deployment, service);
+  } else {
+    await recordFailure(db, deployment, service);
+  }
+}
+
+async function countFirstSuccess(db: UpkeepDb, deployment: Deployment, createdAt: string) {
+  const [earlier] = await db.all(
+    `SELECT at, day, seconds FROM ${db.t.firstSuccesses} WHERE release_id = ?1 AND environment = ?2`,
+    [deployment.releaseId, deployment.environment],
+  );
+  if (earlier && String(earlier.at) <= deployment.at) return;
+  const seconds = (Date.parse(deployment.at) - Date.parse(createdAt)) / 1000;
+  await db.run(
+    `INSERT INTO ${db.t.firstSuccesses} AS t (release_id, environment, at, day, seconds)
+     VALUES (?1, ?2, ?3, ?4, ?5)
+     ON CONFLICT (release_id, environment) DO UPDATE SET at = excluded.at, day = excluded.day,
+       seconds = excluded.seconds`,
+    [deployment.releaseId, deployment.environment, deployment.at, dayOf(deployment.at), seconds],
+  );
+  if (earlier) {
+    await bumpLeadTime(
+      db,
+      deployment.environment,
+      String(earlier.day),
+      Number(earlier.seconds),
+      -1,
+    );
+  }
+  await bumpLeadTime(db, deployment.environment, dayOf(deployment.at), seconds, 1);
+}
+
+async function bumpLeadTime(
+  db: UpkeepDb,
+  environment: string,
+  day: string,
+  seconds: number,
+  by: number,
+) {
+  await db.run(
+    `INSERT INTO ${db.t.leadTimeDays} AS t (environment, day, bin, releases) VALUES (?1, ?2, ?3, ?4)
+     ON CONFLICT (environment, day, bin) DO UPDATE SET releases = t.releases + excluded.releases`,
+    [environment, day, durationBin(seconds), by],
+  );
+}
+
+async function recordFailure(db: UpkeepDb, deployment: Deployment, service: string) {
+  const [next] = await db.all(
+    `SELECT MIN(at) AS at FROM ${db.t.deployments}
+     WHERE service = ?1 AND environment = ?2 AND status = 'succeeded' AND at > ?3`,
+    [service, deployment.environment, deployment.at],
+  );
+  const restoredAt = next?.at === null || next?.at === undefined ? null : String(next.at);
+  await db.run(
+    `INSERT INTO ${db.t.restores} (deployment_id, environment, service, failed_at, day,
+       restored_at, seconds) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)`,
+    [
+      deployment.id,
+      deployment.environment,
+      service,
+      deployment.at,
+      dayOf(deployment.at),
+      restoredAt,
+      restoredAt === null ? null : (Date.parse(restoredAt) - Date.parse(deployment.at)) / 1000,
+    ],
+  );
+}
+
+async function restoreFailures(db: UpkeepDb, deployment: Deployment, service: string) {
+  const pending = await db.all(
+    `SELECT deployment_id, failed_at FROM ${db.t.restores}
+     WHERE service = ?1 AND environment = ?2 AND failed_at < ?3
+       AND (restored_at IS NULL OR restored_at > ?3)`,
+    [service, deployment.environment, deployment.at],
+  );
+  for (const failure of pending) {
+    const seconds = (Date.parse(deployment.at) - Date.parse(String(failure.failed_at))) / 1000;
+    await db.run(
+      `UPDATE ${db.t.restores} SET restored_at = ?2, seconds = ?3 WHERE deployment_id = ?1`,
+      [failure.deployment_id, deployment.at, seconds],
+    );
+  }
+}

@@ -1,0 +1,372 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { buildRelease } from '../../test/support/builders.ts';
+import { binSeconds, durationBin } from '../core/dashboard/time-bins.ts';
+import type { Deployment } from '../core/deployment/deployment.ts';
+import type { GateOutcome } from '../core/policy/evaluate-gate.ts';
+import type { GateDecisionRecord } from '../core/policy/gate-record.ts';
+import type { Release } from '../core/release.ts';
+import { RELEASE_SORTS, SORT_ORDERS } from '../core/release-listing.ts';
+import type { RiskRecord } from '../core/risk/risk-record.ts';
+import type { StoreConformanceOptions } from './store.conformance.ts';
+import type { ReleaseQuery, Store } from './store.ts';
+
+const JANUARY = { from: '2026-01-01T00:00:00.000Z', to: '2026-02-01T00:00:00.000Z' };
+
+function risk(changeId: string, baselineClass: string, chosenClass: string | null): RiskRecord {
+  return {
+    changeId,
+    version: 1,
+    event: 'assessed',
+    stated: { scope: 1, customerImpact: 1, rollbackComplexity: 1 },
+    assessment: {
+      score: 1,
+      baselineClass,
+      baselineReason: 'test',
+      factors: {} as RiskRecord['assessment']['factors'],
+      classes: ['low', 'medium', 'high'],
+    },
+    chosenClass,
+    justification: chosenClass ? 'test' : null,
+    narrativeDraft: 'n',
+    narrative: 'n',
+    policySha256: 'd'.repeat(64),
+    recordedAt: JANUARY.from,
+    recordedBy: 'token:test',
+  };
+}
+
+function outcome(id: string, status: GateOutcome['status']): GateOutcome {
+  const requirement = id.startsWith('evidence:') ? 'evidence' : 'rule';
+  return { id, requirement, status, reason: `${id} ${status}`, evidenceIds: [] };
+}
+
+function gate(
+  release: Release,
+  environment: string,
+  decision: 'allowed' | 'blocked',
+  outcomes: GateOutcome[],
+): Omit<GateDecisionRecord, 'seq'> {
+  const decisionHash = randomBytes(32).toString('hex');
+  return {
+    releaseId: release.id,
+    service: release.service,
+    environment,
+    decision,
+    decisionHash,
+    policySha256: 'c'.repeat(64),
+    decidedAt: '2026-01-10T00:00:00.000Z',
+    decidedBy: 'token:test',
+    body: { decision, releaseId: release.id, environment, outcomes, decisionHash } as never,
+  };
+}
+
+function deploy(
+  release: Release,
+  status: Deployment['status'],
+  at: string,
+  environment = 'production',
+): Deployment {
+  return {
+    id: `dep_${randomBytes(8).toString('hex')}`,
+    releaseId: release.id,
+    environment,
+    status,
+    at,
+    source: 'cli',
+    url: null,
+    recordedAt: at,
+    recordedBy: 'token:test',
+  };
+}
+
+const binned = (seconds: number) => binSeconds(durationBin(seconds));
+
+const sortBy = <T>(rows: T[]) =>
+  [...rows].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+
+/**
+ * The release list's filters, sorts and cursors, and the dashboard aggregates, answer the same on
+ * every adapter. Runs on a store of its own, so the counts are exact.
+ */
+export function runListingConformance({ name, open }: StoreConformanceOptions): void {
+  describe(`Store conformance, release list and dashboards: ${name}`, () => {
+    let store: Store;
+    let dispose: () => Promise<void>;
+    const r1 = buildRelease({
+      service: 'svc-a',
+      change: 'CHG-1',
+      createdAt: '2026-01-01T10:00:00.000Z',
+      commit: `abc${'1'.repeat(37)}`,
+    });
+    const r2 = buildRelease({
+      service: 'svc-b',
+      change: 'CHG-2',
+      createdAt: '2026-01-02T00:00:00.000Z',
+      evidenceCount: 3,
+    });
+    const r3 = buildRelease({
+      service: 'svc-a',
+      createdAt: '2026-01-02T12:00:00.000Z',
+      state: 'candidate',
+      evidenceCount: 3,
+    });
+    const r4 = buildRelease({
+      service: 'svc-c',
+      change: 'CHG-1',
+      createdAt: '2026-01-05T00:00:00.000Z',
+      version: 'Zeta_1',
+    });
+    const r5 = buildRelease({
+      service: 'svc-b',
+      createdAt: '2026-02-01T00:00:00.000Z',
+      evidenceCount: 1,
+    });
+    const all = [r1, r2, r3, r4, r5];
+
+    before(async () => {
+      const subject = await open();
+      store = subject.store;
+      dispose = () => subject.dispose();
+      await store.transaction(async (tx) => {
+        for (const release of all) await tx.insertRelease(release);
+        for (const [id, service] of [
+          ['CHG-1', 'svc-a'],
+          ['CHG-2', 'svc-b'],
+        ] as const) {
+          await tx.insertChange({
+            id,
+            service,
+            title: 't',
+            type: 'code',
+            reason: 'r',
+            requirements: [],
+            author: 'alice',
+            createdAt: JANUARY.from,
+            createdBy: 'token:test',
+          });
+        }
+        await tx.insertRiskRecord(risk('CHG-1', 'low', null));
+        await tx.insertRiskRecord(risk('CHG-2', 'medium', 'high'));
+      });
+      await store.transaction(async (tx) => {
+        await tx.insertGateDecision(
+          gate(r1, 'production', 'blocked', [
+            outcome('evidence:junit', 'missing-evidence'),
+            outcome('evidence:sbom', 'missing-evidence'),
+          ]),
+        );
+        await tx.insertGateDecision(
+          gate(r1, 'production', 'allowed', [outcome('evidence:junit', 'passed')]),
+        );
+        await tx.insertGateDecision(
+          gate(r2, 'production', 'blocked', [
+            outcome('evidence:sbom', 'missing-evidence'),
+            outcome('tests-pass', 'failed'),
+          ]),
+        );
+        await tx.insertGateDecision(gate(r3, 'staging', 'allowed', []));
+        await tx.insertGateDecision(
+          gate(r4, 'production', 'blocked', [outcome('tests-pass', 'failed')]),
+        );
+        await tx.insertDeployment(deploy(r1, 'succeeded', '2026-01-03T10:00:00.000Z'));
+        await tx.insertDeployment(deploy(r1, 'succeeded', '2026-01-04T10:00:00.000Z'));
+        await tx.insertDeployment(deploy(r1, 'succeeded', '2026-01-02T10:00:00.000Z', 'staging'));
+        await tx.insertDeployment(deploy(r2, 'failed', '2026-01-03T12:00:00.000Z'));
+        await tx.insertDeployment(deploy(r2, 'succeeded', '2026-01-03T13:30:00.500Z'));
+        await tx.insertDeployment(deploy(r4, 'rolled-back', '2026-01-06T00:00:00.000Z'));
+        await tx.insertDeployment(deploy(r5, 'succeeded', '2026-02-02T00:00:00.000Z'));
+      });
+    });
+    after(async () => {
+      await dispose();
+    });
+
+    async function tags(query: Omit<ReleaseQuery, 'limit'>): Promise<string[]> {
+      const page = await store.listReleases({ limit: 50, ...query });
+      assert.equal(page.nextCursor, null);
+      return page.items.map((release) => release.tag);
+    }
+
+    it('filters by service, state, risk class and search text', async () => {
+      assert.deepEqual(await tags({ service: 'svc-a' }), [r3.tag, r1.tag]);
+      assert.deepEqual(await tags({ state: 'candidate' }), [r3.tag]);
+      assert.deepEqual(await tags({ riskClass: 'low' }), [r4.tag, r1.tag]);
+      // A chosen class wins over the baseline.
+      assert.deepEqual(await tags({ riskClass: 'high' }), [r2.tag]);
+      assert.deepEqual(await tags({ riskClass: 'medium' }), []);
+      assert.deepEqual(await tags({ q: 'zeta' }), [r4.tag]);
+      assert.deepEqual(await tags({ q: 'abc111' }), [r1.tag]);
+      assert.deepEqual(await tags({ q: 'chg-2' }), [r2.tag]);
+      assert.deepEqual(await tags({ q: '%' }), []);
+      assert.deepEqual(await tags({ service: 'svc-a', q: 'svc-' }), [r3.tag, r1.tag]);
+    });
+
+    it('filters by the latest gate decision for an environment', async () => {
+      assert.deepEqual(await tags({ environment: 'production', gate: 'blocked' }), [
+        r4.tag,
+        r2.tag,
+      ]);
+      // r1 was blocked first; its latest decision allows it.
+      assert.deepEqual(await tags({ environment: 'production', gate: 'allowed' }), [r1.tag]);
+      assert.deepEqual(await tags({ environment: 'production', gate: 'none' }), [r5.tag, r3.tag]);
+      assert.deepEqual(await tags({ environment: 'production' }), [r4.tag, r2.tag, r1.tag]);
+      assert.deepEqual(await tags({ environment: 'staging', gate: 'allowed', service: 'svc-a' }), [
+        r3.tag,
+      ]);
+    });
+
+    it('pages through every sort in both orders with cursors, in byte order with ties by insertion', async () => {
+      const key = {
+        created: null,
+        tag: 'tag',
+        service: 'service',
+        evidence: 'evidenceCount',
+      } as const;
+      for (const sort of RELEASE_SORTS) {
+        for (const order of SORT_ORDERS) {
+          const expected = all
+            .map((release, seq) => ({ release, seq }))
+            .sort((a, b) => {
+              const field = key[sort];
+              const av = field === null ? a.seq : a.release[field];
+              const bv = field === null ? b.seq : b.release[field];
+              const byValue =
+                typeof av === 'number' && typeof bv === 'number'
+                  ? av - bv
+                  : Buffer.compare(Buffer.from(String(av)), Buffer.from(String(bv)));
+              const cmp = byValue !== 0 ? byValue : a.seq - b.seq;
+              return order === 'asc' ? cmp : -cmp;
+            })
+            .map(({ release }) => release.tag);
+          const seen: string[] = [];
+          let cursor: string | undefined;
+          for (let pages = 0; pages < 5; pages++) {
+            const page = await store.listReleases({ limit: 2, sort, order, cursor });
+            seen.push(...page.items.map((release) => release.tag));
+            if (page.nextCursor === null) break;
+            cursor = page.nextCursor;
+          }
+          assert.deepEqual(seen, expected, `${sort} ${order}`);
+        }
+      }
+    });
+
+    it('refuses a cursor issued for another sort', async () => {
+      const page = await store.listReleases({ limit: 1, sort: 'tag', order: 'asc' });
+      assert.ok(page.nextCursor);
+      await assert.rejects(
+        store.listReleases({ limit: 1, sort: 'service', order: 'asc', cursor: page.nextCursor }),
+        RangeError,
+      );
+    });
+
+    it('reads the latest decision of each environment', async () => {
+      const latest = await store.latestGateDecisions(r1.id);
+      assert.deepEqual(
+        latest.map((record) => [record.environment, record.decision]),
+        [['production', 'allowed']],
+      );
+      assert.equal(latest[0]?.body.outcomes.length, 1);
+    });
+
+    it('counts release throughput by day and risk class', async () => {
+      assert.deepEqual(
+        sortBy(await store.releaseThroughput(JANUARY)),
+        sortBy([
+          { day: '2026-01-01', riskClass: 'low', releases: 1 },
+          { day: '2026-01-02', riskClass: 'high', releases: 1 },
+          { day: '2026-01-02', riskClass: null, releases: 1 },
+          { day: '2026-01-05', riskClass: 'low', releases: 1 },
+        ]),
+      );
+      assert.deepEqual(
+        await store.releaseThroughput({
+          from: '2027-01-01T00:00:00.000Z',
+          to: '2027-02-01T00:00:00.000Z',
+        }),
+        [],
+      );
+    });
+
+    it('counts releases whose latest decisions found evidence missing', async () => {
+      const gaps = await store.evidenceGaps(JANUARY);
+      assert.deepEqual(
+        sortBy(gaps.byService),
+        sortBy([
+          { service: 'svc-a', decided: 2, incomplete: 0 },
+          { service: 'svc-b', decided: 1, incomplete: 1 },
+          { service: 'svc-c', decided: 1, incomplete: 0 },
+        ]),
+      );
+      assert.deepEqual(gaps.byKind, [{ service: 'svc-b', kind: 'sbom', releases: 1 }]);
+      assert.deepEqual(
+        sortBy(gaps.byDay),
+        sortBy([
+          { day: '2026-01-01', decided: 1, incomplete: 0 },
+          { day: '2026-01-02', decided: 2, incomplete: 1 },
+          { day: '2026-01-05', decided: 1, incomplete: 0 },
+        ]),
+      );
+    });
+
+    it('reads deployments, lead times and restore times for an environment', async () => {
+      const figures = await store.deliveryFigures(JANUARY, 'production');
+      assert.deepEqual(
+        sortBy(figures.deployments),
+        sortBy([
+          { day: '2026-01-03', status: 'succeeded', deployments: 2 },
+          { day: '2026-01-03', status: 'failed', deployments: 1 },
+          { day: '2026-01-04', status: 'succeeded', deployments: 1 },
+          { day: '2026-01-06', status: 'rolled-back', deployments: 1 },
+        ]),
+      );
+      // Only each release's first success counts: r1's second deployment is not a new lead time.
+      assert.deepEqual(
+        sortBy(figures.leadTimes),
+        sortBy([
+          { day: '2026-01-03', seconds: binned(172_800), releases: 1 },
+          { day: '2026-01-03', seconds: binned(135_000.5), releases: 1 },
+        ]),
+      );
+      assert.deepEqual(
+        sortBy(figures.restores),
+        sortBy([
+          { day: '2026-01-03', seconds: 5_400.5 },
+          { day: '2026-01-06', seconds: null },
+        ]),
+      );
+      const staging = await store.deliveryFigures(JANUARY, 'staging');
+      assert.deepEqual(staging.leadTimes, [
+        { day: '2026-01-02', seconds: binned(86_400), releases: 1 },
+      ]);
+    });
+
+    it('moves a lead time to an earlier success reported late, and restores a failure later', async () => {
+      await store.transaction(async (tx) => {
+        await tx.insertDeployment(deploy(r3, 'succeeded', '2026-01-08T12:00:00.000Z'));
+        // Reported after, happened before: this is r3's first success.
+        await tx.insertDeployment(deploy(r3, 'succeeded', '2026-01-07T12:00:00.000Z'));
+        // svc-c's rollback on the 6th is restored by this success.
+        await tx.insertDeployment(deploy(r4, 'succeeded', '2026-01-09T00:00:00.000Z'));
+      });
+      const figures = await store.deliveryFigures(JANUARY, 'production');
+      const r3Lead = binned(5 * 86_400);
+      assert.deepEqual(
+        figures.leadTimes.filter((row) => row.day >= '2026-01-07'),
+        [
+          { day: '2026-01-07', seconds: r3Lead, releases: 1 },
+          { day: '2026-01-09', seconds: binned(4 * 86_400), releases: 1 },
+        ],
+      );
+      assert.deepEqual(
+        sortBy(figures.restores),
+        sortBy([
+          { day: '2026-01-03', seconds: 5_400.5 },
+          { day: '2026-01-06', seconds: 259_200 },
+        ]),
+      );
+    });
+  });
+}

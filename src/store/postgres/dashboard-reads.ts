@@ -1,0 +1,111 @@
+import { binSeconds } from '../../core/dashboard/time-bins.ts';
+import type { DeploymentStatus } from '../../core/deployment/deployment.ts';
+import type { DashboardPeriod, DeliveryRows, EvidenceGapRows, ThroughputRow } from '../store.ts';
+import type { controlTablesIn } from './control-tables.ts';
+
+type Row = Record<string, unknown>;
+type Run = (sql: string, values?: readonly unknown[]) => Promise<Row[]>;
+type Tables = ReturnType<typeof controlTablesIn>;
+
+/**
+ * Dashboard reads over the PostgreSQL store: every figure comes from the daily counters and
+ * per-failure restore records that store/dashboard-upkeep.ts keeps on each write.
+ */
+export function postgresDashboards(run: Run, t: Tables) {
+  return {
+    async releaseThroughput(period: DashboardPeriod): Promise<ThroughputRow[]> {
+      const rows = await run(
+        `SELECT day, risk_class, releases FROM ${t.releaseDays}
+         WHERE day >= $1 AND day < $2 AND releases > 0`,
+        days(period),
+      );
+      return rows.map((row) => ({
+        day: String(row.day),
+        riskClass: row.risk_class === '' ? null : String(row.risk_class),
+        releases: Number(row.releases),
+      }));
+    },
+
+    async evidenceGaps(period: DashboardPeriod): Promise<EvidenceGapRows> {
+      const range = days(period);
+      const [byService, byKind, byDay] = await Promise.all([
+        run(
+          `SELECT service, SUM(decided) AS decided, SUM(incomplete) AS incomplete
+           FROM ${t.evidenceDays} WHERE day >= $1 AND day < $2
+           GROUP BY service HAVING SUM(decided) > 0`,
+          range,
+        ),
+        run(
+          `SELECT service, kind, SUM(releases) AS n FROM ${t.missingDays}
+           WHERE day >= $1 AND day < $2 GROUP BY service, kind HAVING SUM(releases) > 0`,
+          range,
+        ),
+        run(
+          `SELECT day, SUM(decided) AS decided, SUM(incomplete) AS incomplete
+           FROM ${t.evidenceDays} WHERE day >= $1 AND day < $2
+           GROUP BY day HAVING SUM(decided) > 0`,
+          range,
+        ),
+      ]);
+      return {
+        byService: byService.map((row) => ({
+          service: String(row.service),
+          decided: Number(row.decided),
+          incomplete: Number(row.incomplete),
+        })),
+        byKind: byKind.map((row) => ({
+          service: String(row.service),
+          kind: String(row.kind),
+          releases: Number(row.n),
+        })),
+        byDay: byDay.map((row) => ({
+          day: String(row.day),
+          decided: Number(row.decided),
+          incomplete: Number(row.incomplete),
+        })),
+      };
+    },
+
+    async deliveryFigures(period: DashboardPeriod, environment: string): Promise<DeliveryRows> {
+      const [from, to] = days(period);
+      const [deployments, leadTimes, restores] = await Promise.all([
+        run(
+          `SELECT day, status, deployments FROM ${t.deploymentDays}
+           WHERE environment = $1 AND day >= $2 AND day < $3 AND deployments > 0`,
+          [environment, from, to],
+        ),
+        run(
+          `SELECT day, bin, releases FROM ${t.leadTimeDays}
+           WHERE environment = $1 AND day >= $2 AND day < $3 AND releases > 0`,
+          [environment, from, to],
+        ),
+        run(
+          `SELECT day, seconds FROM ${t.restores}
+           WHERE environment = $1 AND day >= $2 AND day < $3`,
+          [environment, from, to],
+        ),
+      ]);
+      return {
+        deployments: deployments.map((row) => ({
+          day: String(row.day),
+          status: String(row.status) as DeploymentStatus,
+          deployments: Number(row.deployments),
+        })),
+        leadTimes: leadTimes.map((row) => ({
+          day: String(row.day),
+          seconds: binSeconds(Number(row.bin)),
+          releases: Number(row.releases),
+        })),
+        restores: restores.map((row) => ({
+          day: String(row.day),
+          seconds: row.seconds === null ? null : Number(row.seconds),
+        })),
+      };
+    },
+  };
+}
+
+/** The period's days: from's day inclusive, to's day exclusive (periods are whole UTC days). */
+function days(period: DashboardPeriod): [string, string] {
+  return [period.from.slice(0, 10), period.to.slice(0, 10)];
+}

@@ -1,0 +1,99 @@
+import type { StatementSync } from 'node:sqlite';
+import { binSeconds } from '../../core/dashboard/time-bins.ts';
+import type { DeploymentStatus } from '../../core/deployment/deployment.ts';
+import type { DashboardPeriod, DeliveryRows, EvidenceGapRows, ThroughputRow } from '../store.ts';
+
+type Prepare = (sql: string) => StatementSync;
+
+/**
+ * Dashboard reads over the SQLite store: every figure comes from the daily counters and
+ * per-failure restore records that store/dashboard-upkeep.ts keeps on each write.
+ */
+export class SqliteDashboardReads {
+  readonly #q: Prepare;
+  constructor(prepare: Prepare) {
+    this.#q = prepare;
+  }
+
+  releaseThroughput(period: DashboardPeriod): ThroughputRow[] {
+    return this.#q(
+      `SELECT day, risk_class, releases FROM release_days
+       WHERE day >= ? AND day < ? AND releases > 0`,
+    )
+      .all(...days(period))
+      .map((row) => ({
+        day: String(row.day),
+        riskClass: row.risk_class === '' ? null : String(row.risk_class),
+        releases: Number(row.releases),
+      }));
+  }
+
+  evidenceGaps(period: DashboardPeriod): EvidenceGapRows {
+    const range = days(period);
+    const byService = this.#q(
+      `SELECT service, SUM(decided) AS decided, SUM(incomplete) AS incomplete FROM evidence_days
+       WHERE day >= ? AND day < ? GROUP BY service HAVING SUM(decided) > 0`,
+    ).all(...range);
+    const byKind = this.#q(
+      `SELECT service, kind, SUM(releases) AS n FROM missing_days
+       WHERE day >= ? AND day < ? GROUP BY service, kind HAVING SUM(releases) > 0`,
+    ).all(...range);
+    const byDay = this.#q(
+      `SELECT day, SUM(decided) AS decided, SUM(incomplete) AS incomplete FROM evidence_days
+       WHERE day >= ? AND day < ? GROUP BY day HAVING SUM(decided) > 0`,
+    ).all(...range);
+    return {
+      byService: byService.map((row) => ({
+        service: String(row.service),
+        decided: Number(row.decided),
+        incomplete: Number(row.incomplete),
+      })),
+      byKind: byKind.map((row) => ({
+        service: String(row.service),
+        kind: String(row.kind),
+        releases: Number(row.n),
+      })),
+      byDay: byDay.map((row) => ({
+        day: String(row.day),
+        decided: Number(row.decided),
+        incomplete: Number(row.incomplete),
+      })),
+    };
+  }
+
+  deliveryFigures(period: DashboardPeriod, environment: string): DeliveryRows {
+    const [from, to] = days(period);
+    const deployments = this.#q(
+      `SELECT day, status, deployments FROM deployment_days
+       WHERE environment = ? AND day >= ? AND day < ? AND deployments > 0`,
+    ).all(environment, from, to);
+    const leadTimes = this.#q(
+      `SELECT day, bin, releases FROM lead_time_days
+       WHERE environment = ? AND day >= ? AND day < ? AND releases > 0`,
+    ).all(environment, from, to);
+    const restores = this.#q(
+      `SELECT day, seconds FROM restores WHERE environment = ? AND day >= ? AND day < ?`,
+    ).all(environment, from, to);
+    return {
+      deployments: deployments.map((row) => ({
+        day: String(row.day),
+        status: String(row.status) as DeploymentStatus,
+        deployments: Number(row.deployments),
+      })),
+      leadTimes: leadTimes.map((row) => ({
+        day: String(row.day),
+        seconds: binSeconds(Number(row.bin)),
+        releases: Number(row.releases),
+      })),
+      restores: restores.map((row) => ({
+        day: String(row.day),
+        seconds: row.seconds === null ? null : Number(row.seconds),
+      })),
+    };
+  }
+}
+
+/** The period's days: from's day inclusive, to's day exclusive (periods are whole UTC days). */
+function days(period: DashboardPeriod): [string, string] {
+  return [period.from.slice(0, 10), period.to.slice(0, 10)];
+}

@@ -1,0 +1,152 @@
+import { useState } from 'react';
+import { errorMessage, type GateOverview } from '../../api-client.ts';
+import { useSession } from '../../session.ts';
+import { Timestamp } from '../timestamp.tsx';
+import { evidenceChecklist, outcomesByUrgency } from './gate-checklist.ts';
+
+type EnvironmentGate = GateOverview['environments'][number];
+type Latest = NonNullable<EnvironmentGate['latest']>;
+
+const STATUS_LABEL: Record<string, string> = {
+  passed: 'passed',
+  failed: 'failed',
+  'missing-evidence': 'missing evidence',
+  waived: 'waived',
+  'pending-approval': 'awaiting approval',
+};
+
+interface GatePanelProps {
+  releaseTag: string;
+  gate: EnvironmentGate;
+  /** Called with the fresh decision after a re-evaluation. */
+  onDecided: (environment: string, latest: Latest) => void;
+}
+
+/**
+ * One environment's gate: the latest recorded decision, every rule's outcome with its reason,
+ * the evidence checklist read off those outcomes, and a button to ask the gate again.
+ */
+export function GatePanel({ releaseTag, gate, onDecided }: GatePanelProps) {
+  const { client } = useSession();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const headingId = `gate-${gate.environment}`;
+  const latest = gate.latest;
+
+  async function evaluate() {
+    setBusy(true);
+    setError(null);
+    try {
+      const answer = await client.decideGate(releaseTag, gate.environment);
+      onDecided(gate.environment, {
+        decision: answer.decision,
+        recordedAt: answer.recordedAt,
+        decidedBy: latest && !answer.changed ? latest.decidedBy : 'you, just now',
+      });
+    } catch (caught) {
+      setError(errorMessage(caught));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const verdict = latest?.decision.decision;
+  return (
+    <section
+      className={`panel gate-panel gate-${verdict ?? 'unknown'}`}
+      aria-labelledby={headingId}
+      data-environment={gate.environment}
+    >
+      <div className="gate-head">
+        <h3 id={headingId}>
+          {gate.environment}{' '}
+          <span className={`badge gate-badge gate-badge-${verdict ?? 'unknown'}`}>
+            {verdict ?? 'not evaluated'}
+          </span>
+        </h3>
+        <button
+          type="button"
+          className="button button-small"
+          onClick={evaluate}
+          disabled={busy}
+          aria-label={`Re-evaluate the ${gate.environment} gate`}
+        >
+          {busy ? 'Evaluating…' : latest ? 'Re-evaluate' : 'Evaluate'}
+        </button>
+      </div>
+      {error && (
+        <p role="alert" className="inline-error">
+          {error}
+        </p>
+      )}
+      {!gate.inPolicy && (
+        <p className="hint">The active policy no longer names this environment.</p>
+      )}
+      {latest === null ? (
+        <p className="muted">
+          The gate has not been asked about {gate.environment} yet. Evaluate it to see what the
+          policy requires.
+        </p>
+      ) : (
+        <GateDetails environment={gate.environment} latest={latest} />
+      )}
+    </section>
+  );
+}
+
+function GateDetails({ environment, latest }: { environment: string; latest: Latest }) {
+  const { decision } = latest;
+  const checklist = evidenceChecklist(decision);
+  const outcomes = outcomesByUrgency(decision.outcomes);
+  return (
+    <>
+      <p className="gate-meta">
+        Risk class <strong>{decision.riskClass}</strong> ({decision.riskClassSource}) · decided{' '}
+        <Timestamp iso={latest.recordedAt} /> by {latest.decidedBy} · policy{' '}
+        <code title={decision.policySha256}>{decision.policySha256.slice(0, 12)}</code>
+      </p>
+      <h4 className="summary-heading">Evidence checklist</h4>
+      {checklist.length === 0 ? (
+        <p className="muted">The policy asks for no evidence here.</p>
+      ) : (
+        <ul className="checklist" aria-label={`Evidence checklist for ${environment}`}>
+          {checklist.map((item) => (
+            <li key={item.kind} className={`check check-${item.status}`} data-kind={item.kind}>
+              <span className="check-status">{item.status}</span>
+              <span className="kind">{item.kind}</span>
+              <span className="check-reason">{item.reason}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      <h4 className="summary-heading">Rule outcomes</h4>
+      <div className="table-wrap">
+        <table className="data-table outcome-table">
+          <caption className="visually-hidden">Rule outcomes for {environment}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Requirement</th>
+              <th scope="col">Status</th>
+              <th scope="col">Reason</th>
+            </tr>
+          </thead>
+          <tbody>
+            {outcomes.map((outcome) => (
+              <tr key={outcome.id} data-outcome={outcome.id} data-status={outcome.status}>
+                <th scope="row">
+                  <code>{outcome.id}</code>
+                </th>
+                <td>
+                  <span className={`outcome outcome-${outcome.status}`}>
+                    {STATUS_LABEL[outcome.status] ?? outcome.status}
+                  </span>
+                </td>
+                <td className="outcome-reason">{outcome.reason}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,546 @@
+import type { ChartConfiguration } from 'chart.js';
+import { type FormEvent, type ReactNode, useEffect, useId, useMemo, useState } from 'react';
+import { useSearchParams } from 'react-router';
+import {
+  type DeliveryDashboard,
+  type EvidenceDashboard,
+  errorMessage,
+  type ThroughputDashboard,
+} from '../api-client.ts';
+import { ChartCanvas, PALETTE, STATUS_COLOURS } from '../components/dashboard/chart-canvas.tsx';
+import { formatCount, formatDuration, formatRate, hours } from '../components/dashboard/figures.ts';
+import { ProblemMessage } from '../components/problem-message.tsx';
+import { useSession } from '../session.ts';
+import { useDocumentTitle } from '../use-document-title.ts';
+
+const DAY_MS = 86_400_000;
+type Bucket = '' | 'day' | 'week' | 'month';
+
+interface Choice {
+  /** First day, YYYY-MM-DD. */
+  from: string;
+  /** Last day included, YYYY-MM-DD. */
+  through: string;
+  bucket: Bucket;
+  env: string;
+}
+
+function isoDay(time: number): string {
+  return new Date(time).toISOString().slice(0, 10);
+}
+
+function lastDays(days: number): Pick<Choice, 'from' | 'through'> {
+  const today = Date.parse(`${isoDay(Date.now())}T00:00:00.000Z`);
+  return { from: isoDay(today - (days - 1) * DAY_MS), through: isoDay(today) };
+}
+
+function readChoice(params: URLSearchParams): Choice {
+  const fallback = lastDays(30);
+  const day = /^\d{4}-\d{2}-\d{2}$/;
+  const from = params.get('from') ?? '';
+  const through = params.get('through') ?? '';
+  const bucket = params.get('bucket') ?? '';
+  return {
+    from: day.test(from) ? from : fallback.from,
+    through: day.test(through) ? through : fallback.through,
+    bucket: (['day', 'week', 'month'].includes(bucket) ? bucket : '') as Bucket,
+    env: params.get('env')?.trim() || 'production',
+  };
+}
+
+type Loaded<T> =
+  | { status: 'loading' }
+  | { status: 'failed'; detail: string }
+  | { status: 'ready'; data: T };
+
+export function DashboardsPage() {
+  useDocumentTitle('Dashboards');
+  const { client } = useSession();
+  const [params, setParams] = useSearchParams();
+  const choice = readChoice(params);
+  const key = JSON.stringify(choice);
+  const [throughput, setThroughput] = useState<Loaded<ThroughputDashboard>>({ status: 'loading' });
+  const [evidence, setEvidence] = useState<Loaded<EvidenceDashboard>>({ status: 'loading' });
+  const [delivery, setDelivery] = useState<Loaded<DeliveryDashboard>>({ status: 'loading' });
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: key stands for the choice
+  useEffect(() => {
+    const abort = new AbortController();
+    const period = {
+      from: `${choice.from}T00:00:00.000Z`,
+      to: `${isoDay(Date.parse(`${choice.through}T00:00:00.000Z`) + DAY_MS)}T00:00:00.000Z`,
+      ...(choice.bucket ? { bucket: choice.bucket } : {}),
+    };
+    const load = <T,>(promise: Promise<T>, set: (value: Loaded<T>) => void) => {
+      set({ status: 'loading' });
+      promise.then(
+        (data) => set({ status: 'ready', data }),
+        (caught: unknown) => {
+          if (!abort.signal.aborted) set({ status: 'failed', detail: errorMessage(caught) });
+        },
+      );
+    };
+    load(client.throughput(period, abort.signal), setThroughput);
+    load(client.evidenceCompleteness(period, abort.signal), setEvidence);
+    load(client.delivery({ ...period, env: choice.env }, abort.signal), setDelivery);
+    return () => abort.abort();
+  }, [client, key]);
+
+  return (
+    <section aria-labelledby="dashboards-heading" className="dashboards">
+      <div className="page-heading">
+        <h1 id="dashboards-heading">Dashboards</h1>
+      </div>
+      <PeriodForm
+        key={key}
+        choice={choice}
+        onApply={(next) =>
+          setParams({
+            from: next.from,
+            through: next.through,
+            ...(next.bucket ? { bucket: next.bucket } : {}),
+            env: next.env,
+          })
+        }
+      />
+      <Panel id="throughput" title="Release throughput by risk class" loaded={throughput}>
+        {(data) => <ThroughputView data={data} />}
+      </Panel>
+      <Panel id="evidence" title="Evidence: missing by service, and completeness" loaded={evidence}>
+        {(data) => <EvidenceView data={data} />}
+      </Panel>
+      <Panel id="delivery" title={`Delivery (DORA) to ${choice.env}`} loaded={delivery}>
+        {(data) => <DeliveryView data={data} />}
+      </Panel>
+    </section>
+  );
+}
+
+function PeriodForm({ choice, onApply }: { choice: Choice; onApply: (choice: Choice) => void }) {
+  const id = useId();
+  const [draft, setDraft] = useState(choice);
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    onApply(draft);
+  }
+  const preset = (days: number) => onApply({ ...draft, ...lastDays(days) });
+  return (
+    <form className="filter-grid period-form" onSubmit={submit} aria-label="Period">
+      <div className="field">
+        <label htmlFor={`${id}-from`}>From</label>
+        <input
+          id={`${id}-from`}
+          type="date"
+          value={draft.from}
+          required
+          onChange={(event) => setDraft({ ...draft, from: event.target.value })}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-through`}>Through</label>
+        <input
+          id={`${id}-through`}
+          type="date"
+          value={draft.through}
+          required
+          onChange={(event) => setDraft({ ...draft, through: event.target.value })}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-bucket`}>Group by</label>
+        <select
+          id={`${id}-bucket`}
+          value={draft.bucket}
+          onChange={(event) => setDraft({ ...draft, bucket: event.target.value as Bucket })}
+        >
+          <option value="">automatic</option>
+          <option value="day">day</option>
+          <option value="week">week</option>
+          <option value="month">month</option>
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-env`}>Environment</label>
+        <input
+          id={`${id}-env`}
+          type="text"
+          value={draft.env}
+          spellCheck={false}
+          onChange={(event) => setDraft({ ...draft, env: event.target.value })}
+        />
+      </div>
+      <div className="filter-actions">
+        <button type="submit" className="button button-primary">
+          Show
+        </button>
+        <button type="button" className="button button-quiet" onClick={() => preset(30)}>
+          Last 30 days
+        </button>
+        <button type="button" className="button button-quiet" onClick={() => preset(90)}>
+          Last 90 days
+        </button>
+        <button type="button" className="button button-quiet" onClick={() => preset(365)}>
+          Last year
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function Panel<T>({
+  id,
+  title,
+  loaded,
+  children,
+}: {
+  id: string;
+  title: string;
+  loaded: Loaded<T>;
+  children: (data: T) => ReactNode;
+}) {
+  return (
+    <section
+      className="panel dashboard-panel"
+      aria-labelledby={`${id}-heading`}
+      data-dashboard={id}
+    >
+      <h2 id={`${id}-heading`}>{title}</h2>
+      {loaded.status === 'loading' && (
+        <p className="muted" aria-live="polite">
+          Loading…
+        </p>
+      )}
+      {loaded.status === 'failed' && <ProblemMessage>{loaded.detail}</ProblemMessage>}
+      {loaded.status === 'ready' && children(loaded.data)}
+    </section>
+  );
+}
+
+function Tiles({ items }: { items: Array<[string, string, string?]> }) {
+  return (
+    <dl className="tiles">
+      {items.map(([name, value, note]) => (
+        <div key={name} className="tile">
+          <dt>{name}</dt>
+          <dd>
+            <span className="tile-value">{value}</span>
+            {note && <span className="tile-note">{note}</span>}
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** The figures behind a chart, in a table a person or a screen reader can read. */
+function FigureTable({
+  caption,
+  head,
+  rows,
+}: {
+  caption: string;
+  head: string[];
+  rows: Array<Array<string | number>>;
+}) {
+  return (
+    <details className="figure-table">
+      <summary>Table: {caption}</summary>
+      <div className="table-wrap">
+        <table className="data-table">
+          <caption className="visually-hidden">{caption}</caption>
+          <thead>
+            <tr>
+              {head.map((name, index) => (
+                <th key={name} scope="col" className={index > 0 ? 'numeric' : undefined}>
+                  {name}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr key={String(row[0])}>
+                {row.map((cell, index) =>
+                  index === 0 ? (
+                    <th key={head[index]} scope="row">
+                      {cell}
+                    </th>
+                  ) : (
+                    <td key={head[index]} className="numeric">
+                      {typeof cell === 'number' ? formatCount(cell) : cell}
+                    </td>
+                  ),
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </details>
+  );
+}
+
+function ThroughputView({ data }: { data: ThroughputDashboard }) {
+  const config = useMemo<ChartConfiguration>(
+    () => ({
+      type: 'bar',
+      data: {
+        labels: data.series.map((s) => s.bucket),
+        datasets: data.riskClasses.map((riskClass, index) => ({
+          label: riskClass,
+          data: data.series.map((s) => s.byClass[riskClass] ?? 0),
+          backgroundColor: PALETTE[index % PALETTE.length],
+        })),
+      },
+      options: {
+        scales: {
+          x: { stacked: true },
+          y: { stacked: true, beginAtZero: true, title: { display: true, text: 'releases' } },
+        },
+      },
+    }),
+    [data],
+  );
+  return (
+    <>
+      <Tiles
+        items={[
+          ['Releases', formatCount(data.total), 'created in the period'],
+          ...data.riskClasses.map((riskClass): [string, string] => [
+            riskClass,
+            formatCount(data.totals[riskClass] ?? 0),
+          ]),
+        ]}
+      />
+      <ChartCanvas
+        config={config}
+        label={`Bar chart: ${formatCount(data.total)} releases per ${data.bucket}, stacked by risk class (${data.riskClasses.join(', ') || 'none'}).`}
+      />
+      <FigureTable
+        caption={`releases per ${data.bucket} and risk class`}
+        head={[data.bucket, ...data.riskClasses, 'total']}
+        rows={data.series.map((s) => [
+          s.bucket,
+          ...data.riskClasses.map((c) => s.byClass[c] ?? 0),
+          s.total,
+        ])}
+      />
+    </>
+  );
+}
+
+function EvidenceView({ data }: { data: EvidenceDashboard }) {
+  const gaps = data.byService.filter((s) => s.incomplete > 0).slice(0, 15);
+  const byService = useMemo<ChartConfiguration>(
+    () => ({
+      type: 'bar',
+      data: {
+        labels: gaps.map((s) => s.service),
+        datasets: data.kinds.map((kind, index) => ({
+          label: kind,
+          data: gaps.map((s) => s.missingByKind[kind] ?? 0),
+          backgroundColor: PALETTE[index % PALETTE.length],
+          maxBarThickness: 28,
+        })),
+      },
+      options: {
+        indexAxis: 'y',
+        scales: {
+          x: {
+            stacked: true,
+            beginAtZero: true,
+            title: { display: true, text: 'releases missing the kind' },
+          },
+          y: { stacked: true },
+        },
+      },
+    }),
+    [data, gaps],
+  );
+  const completeness = useMemo<ChartConfiguration>(
+    () => ({
+      type: 'line',
+      data: {
+        labels: data.completeness.map((c) => c.bucket),
+        datasets: [
+          {
+            label: 'complete releases (%)',
+            data: data.completeness.map((c) =>
+              c.rate === null ? null : Math.round(c.rate * 1000) / 10,
+            ),
+            borderColor: PALETTE[0],
+            backgroundColor: PALETTE[0],
+            spanGaps: true,
+          },
+        ],
+      },
+      options: { scales: { y: { min: 0, max: 100, title: { display: true, text: '%' } } } },
+    }),
+    [data],
+  );
+  return (
+    <>
+      <Tiles
+        items={[
+          ['Completeness', formatRate(data.overall.rate), 'of gated releases, no evidence missing'],
+          ['Gated releases', formatCount(data.overall.decided)],
+          [
+            'Missing evidence',
+            formatCount(data.overall.decided - data.overall.complete),
+            'releases',
+          ],
+        ]}
+      />
+      <h3 className="summary-heading">Missing evidence by service</h3>
+      {gaps.length === 0 ? (
+        <p className="all-clear">No gated release in the period is missing evidence.</p>
+      ) : (
+        <ChartCanvas
+          config={byService}
+          label={`Bar chart: releases missing evidence, for the ${gaps.length} services with the most, by evidence kind.`}
+        />
+      )}
+      <FigureTable
+        caption="gated releases by service, and those missing each kind"
+        head={['service', 'gated', 'missing evidence', 'complete', ...data.kinds]}
+        rows={data.byService.map((s) => [
+          s.service,
+          s.decided,
+          s.incomplete,
+          formatRate(s.completenessRate),
+          ...data.kinds.map((k) => s.missingByKind[k] ?? 0),
+        ])}
+      />
+      <h3 className="summary-heading">Evidence completeness rate</h3>
+      <ChartCanvas
+        config={completeness}
+        label={`Line chart: share of gated releases with no evidence missing, per ${data.bucket}; overall ${formatRate(data.overall.rate)}.`}
+      />
+      <FigureTable
+        caption={`completeness per ${data.bucket}`}
+        head={[data.bucket, 'gated', 'complete', 'rate']}
+        rows={data.completeness.map((c) => [c.bucket, c.decided, c.complete, formatRate(c.rate)])}
+      />
+    </>
+  );
+}
+
+function DeliveryView({ data }: { data: DeliveryDashboard }) {
+  const deployments = useMemo<ChartConfiguration>(
+    () => ({
+      type: 'bar',
+      data: {
+        labels: data.series.map((s) => s.bucket),
+        datasets: [
+          {
+            label: 'succeeded',
+            data: data.series.map((s) => s.succeeded),
+            backgroundColor: STATUS_COLOURS.succeeded,
+          },
+          {
+            label: 'failed',
+            data: data.series.map((s) => s.failed),
+            backgroundColor: STATUS_COLOURS.failed,
+          },
+          {
+            label: 'rolled back',
+            data: data.series.map((s) => s.rolledBack),
+            backgroundColor: STATUS_COLOURS.rolledBack,
+          },
+        ],
+      },
+      options: {
+        scales: {
+          x: { stacked: true },
+          y: { stacked: true, beginAtZero: true, title: { display: true, text: 'deployments' } },
+        },
+      },
+    }),
+    [data],
+  );
+  const times = useMemo<ChartConfiguration>(
+    () => ({
+      type: 'line',
+      data: {
+        labels: data.series.map((s) => s.bucket),
+        datasets: [
+          {
+            label: 'lead time, median (h)',
+            data: data.series.map((s) => hours(s.leadTimeMedianSeconds)),
+            borderColor: PALETTE[0],
+            backgroundColor: PALETTE[0],
+            spanGaps: true,
+          },
+          {
+            label: 'time to restore, median (h)',
+            data: data.series.map((s) => hours(s.restoreMedianSeconds)),
+            borderColor: PALETTE[1],
+            backgroundColor: PALETTE[1],
+            spanGaps: true,
+          },
+        ],
+      },
+      options: { scales: { y: { beginAtZero: true, title: { display: true, text: 'hours' } } } },
+    }),
+    [data],
+  );
+  return (
+    <>
+      <Tiles
+        items={[
+          [
+            'Deployment frequency',
+            `${data.deploymentFrequency.perDay.toFixed(2)} / day`,
+            `${formatCount(data.deploymentFrequency.succeeded)} successful`,
+          ],
+          [
+            'Lead time for changes',
+            formatDuration(data.leadTime.medianSeconds),
+            `median; p90 ${formatDuration(data.leadTime.p90Seconds)}; release created → first success`,
+          ],
+          [
+            'Change failure rate',
+            formatRate(data.changeFailureRate.rate),
+            `${formatCount(data.changeFailureRate.failed)} of ${formatCount(data.changeFailureRate.deployments)} failed or rolled back`,
+          ],
+          [
+            'Time to restore',
+            formatDuration(data.timeToRestore.medianSeconds),
+            `median; ${formatCount(data.timeToRestore.restored)} of ${formatCount(data.timeToRestore.failures)} failures restored`,
+          ],
+        ]}
+      />
+      <h3 className="summary-heading">Deployments</h3>
+      <ChartCanvas
+        config={deployments}
+        label={`Bar chart: deployments to ${data.environment} per ${data.bucket}, by outcome.`}
+      />
+      <h3 className="summary-heading">Lead time and time to restore</h3>
+      <ChartCanvas
+        config={times}
+        label={`Line chart: median lead time and median time to restore per ${data.bucket}, in hours.`}
+      />
+      <FigureTable
+        caption={`deployments to ${data.environment} per ${data.bucket}`}
+        head={[
+          data.bucket,
+          'succeeded',
+          'failed',
+          'rolled back',
+          'failure rate',
+          'lead time (median)',
+          'restore (median)',
+        ]}
+        rows={data.series.map((s) => [
+          s.bucket,
+          s.succeeded,
+          s.failed,
+          s.rolledBack,
+          formatRate(s.changeFailureRate),
+          formatDuration(s.leadTimeMedianSeconds),
+          formatDuration(s.restoreMedianSeconds),
+        ])}
+      />
+    </>
+  );
+}
