@@ -383,76 +383,6 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    version: 11,
-    name: 'signatures, condition fulfilments, exceptions and delegations',
-    sql: `
-      -- Electronic signatures: never edited or deleted; a withdrawal is another row.
-      CREATE TABLE signatures (
-        seq          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-        id           text NOT NULL CONSTRAINT signatures_id_unique UNIQUE,
-        release_id   text NOT NULL REFERENCES releases (id),
-        kind         text NOT NULL,
-        role         text NOT NULL,
-        signer       text NOT NULL,
-        content_hash text NOT NULL,
-        withdraws    text,
-        record       json NOT NULL,
-        signed_at    text NOT NULL
-      );
-      CREATE INDEX signatures_by_release ON signatures (release_id, seq);
-      CREATE UNIQUE INDEX signatures_one_withdrawal ON signatures (withdraws)
-        WHERE withdraws IS NOT NULL;
-      CREATE TRIGGER signatures_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON signatures
-        FOR EACH STATEMENT EXECUTE FUNCTION refuse_change('signatures are never edited or deleted');
-
-      CREATE TABLE condition_fulfilments (
-        signature_id text PRIMARY KEY REFERENCES signatures (id),
-        evidence_id  text NOT NULL,
-        met_at       text NOT NULL,
-        met_by       text NOT NULL
-      );
-      CREATE TRIGGER condition_fulfilments_write_once
-        BEFORE UPDATE OR DELETE OR TRUNCATE ON condition_fulfilments
-        FOR EACH STATEMENT EXECUTE FUNCTION refuse_change('condition fulfilments are write-once');
-
-      CREATE TABLE exceptions (
-        seq        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-        id         text NOT NULL CONSTRAINT exceptions_id_unique UNIQUE,
-        release_id text,
-        service    text,
-        rule_id    text NOT NULL,
-        expires_at text NOT NULL,
-        record     json NOT NULL
-      );
-      CREATE INDEX exceptions_by_release ON exceptions (release_id);
-      CREATE INDEX exceptions_by_service ON exceptions (service);
-      CREATE TRIGGER exceptions_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON exceptions
-        FOR EACH STATEMENT EXECUTE FUNCTION refuse_change('exception requests are never edited');
-
-      CREATE TABLE exception_approvals (
-        exception_id text PRIMARY KEY REFERENCES exceptions (id),
-        approved_by  text NOT NULL,
-        role         text NOT NULL,
-        approved_at  text NOT NULL
-      );
-      CREATE TRIGGER exception_approvals_write_once
-        BEFORE UPDATE OR DELETE OR TRUNCATE ON exception_approvals
-        FOR EACH STATEMENT EXECUTE FUNCTION refuse_change('exception approvals are write-once');
-
-      -- Backup approvers: who may sign for whom, in which role, in which window.
-      CREATE TABLE delegations (
-        seq       bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-        id        text NOT NULL CONSTRAINT delegations_id_unique UNIQUE,
-        delegator text NOT NULL,
-        delegate  text NOT NULL,
-        record    json NOT NULL
-      );
-      CREATE INDEX delegations_by_delegate ON delegations (delegate, seq);
-      CREATE TRIGGER delegations_write_once BEFORE UPDATE OR DELETE OR TRUNCATE ON delegations
-        FOR EACH STATEMENT EXECUTE FUNCTION refuse_change('delegations are write-once');
-    `,
-  },
-  {
     version: 10,
     name: 'release list filters and dashboard read models',
     sql: `
@@ -608,6 +538,76 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX releases_by_service_seq ON releases ((service COLLATE "C"), seq);
       CREATE INDEX releases_by_evidence_count ON releases (evidence_count, seq);
       CREATE INDEX deployments_next_success ON deployments (service, environment, status, at);
+    `,
+  },
+  {
+    version: 11,
+    name: 'signatures, condition fulfilments, exceptions and delegations',
+    sql: `
+      -- Electronic signatures: never edited or deleted; a withdrawal is another row.
+      CREATE TABLE signatures (
+        seq          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id           text NOT NULL CONSTRAINT signatures_id_unique UNIQUE,
+        release_id   text NOT NULL REFERENCES releases (id),
+        kind         text NOT NULL,
+        role         text NOT NULL,
+        signer       text NOT NULL,
+        content_hash text NOT NULL,
+        withdraws    text,
+        record       json NOT NULL,
+        signed_at    text NOT NULL
+      );
+      CREATE INDEX signatures_by_release ON signatures (release_id, seq);
+      CREATE UNIQUE INDEX signatures_one_withdrawal ON signatures (withdraws)
+        WHERE withdraws IS NOT NULL;
+      CREATE TRIGGER signatures_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON signatures
+        FOR EACH STATEMENT EXECUTE FUNCTION refuse_change('signatures are never edited or deleted');
+
+      CREATE TABLE condition_fulfilments (
+        signature_id text PRIMARY KEY REFERENCES signatures (id),
+        evidence_id  text NOT NULL,
+        met_at       text NOT NULL,
+        met_by       text NOT NULL
+      );
+      CREATE TRIGGER condition_fulfilments_write_once
+        BEFORE UPDATE OR DELETE OR TRUNCATE ON condition_fulfilments
+        FOR EACH STATEMENT EXECUTE FUNCTION refuse_change('condition fulfilments are write-once');
+
+      CREATE TABLE exceptions (
+        seq        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id         text NOT NULL CONSTRAINT exceptions_id_unique UNIQUE,
+        release_id text,
+        service    text,
+        rule_id    text NOT NULL,
+        expires_at text NOT NULL,
+        record     json NOT NULL
+      );
+      CREATE INDEX exceptions_by_release ON exceptions (release_id);
+      CREATE INDEX exceptions_by_service ON exceptions (service);
+      CREATE TRIGGER exceptions_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON exceptions
+        FOR EACH STATEMENT EXECUTE FUNCTION refuse_change('exception requests are never edited');
+
+      CREATE TABLE exception_approvals (
+        exception_id text PRIMARY KEY REFERENCES exceptions (id),
+        approved_by  text NOT NULL,
+        role         text NOT NULL,
+        approved_at  text NOT NULL
+      );
+      CREATE TRIGGER exception_approvals_write_once
+        BEFORE UPDATE OR DELETE OR TRUNCATE ON exception_approvals
+        FOR EACH STATEMENT EXECUTE FUNCTION refuse_change('exception approvals are write-once');
+
+      -- Backup approvers: who may sign for whom, in which role, in which window.
+      CREATE TABLE delegations (
+        seq       bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id        text NOT NULL CONSTRAINT delegations_id_unique UNIQUE,
+        delegator text NOT NULL,
+        delegate  text NOT NULL,
+        record    json NOT NULL
+      );
+      CREATE INDEX delegations_by_delegate ON delegations (delegate, seq);
+      CREATE TRIGGER delegations_write_once BEFORE UPDATE OR DELETE OR TRUNCATE ON delegations
+        FOR EACH STATEMENT EXECUTE FUNCTION refuse_change('delegations are write-once');
     `,
   },
 ];

@@ -338,86 +338,6 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    version: 10,
-    name: 'signatures, condition fulfilments, exceptions and delegations',
-    sql: `
-      -- Electronic signatures: never edited or deleted; a withdrawal is another row.
-      CREATE TABLE signatures (
-        seq          INTEGER PRIMARY KEY,
-        id           TEXT NOT NULL UNIQUE,
-        release_id   TEXT NOT NULL REFERENCES releases (id),
-        kind         TEXT NOT NULL,
-        role         TEXT NOT NULL,
-        signer       TEXT NOT NULL,
-        content_hash TEXT NOT NULL,
-        withdraws    TEXT,
-        record       TEXT NOT NULL,
-        signed_at    TEXT NOT NULL
-      );
-      CREATE INDEX signatures_by_release ON signatures (release_id, seq);
-      -- One withdrawal per approval.
-      CREATE UNIQUE INDEX signatures_one_withdrawal ON signatures (withdraws)
-        WHERE withdraws IS NOT NULL;
-      CREATE TRIGGER signatures_no_update BEFORE UPDATE ON signatures
-        BEGIN SELECT RAISE(ABORT, 'signatures are never edited'); END;
-      CREATE TRIGGER signatures_no_delete BEFORE DELETE ON signatures
-        BEGIN SELECT RAISE(ABORT, 'signatures are never deleted'); END;
-
-      CREATE TABLE condition_fulfilments (
-        signature_id TEXT PRIMARY KEY REFERENCES signatures (id),
-        evidence_id  TEXT NOT NULL,
-        met_at       TEXT NOT NULL,
-        met_by       TEXT NOT NULL
-      );
-      CREATE TRIGGER condition_fulfilments_no_update BEFORE UPDATE ON condition_fulfilments
-        BEGIN SELECT RAISE(ABORT, 'condition fulfilments are write-once'); END;
-      CREATE TRIGGER condition_fulfilments_no_delete BEFORE DELETE ON condition_fulfilments
-        BEGIN SELECT RAISE(ABORT, 'condition fulfilments are write-once'); END;
-
-      CREATE TABLE exceptions (
-        seq        INTEGER PRIMARY KEY,
-        id         TEXT NOT NULL UNIQUE,
-        release_id TEXT,
-        service    TEXT,
-        rule_id    TEXT NOT NULL,
-        expires_at TEXT NOT NULL,
-        record     TEXT NOT NULL
-      );
-      CREATE INDEX exceptions_by_release ON exceptions (release_id);
-      CREATE INDEX exceptions_by_service ON exceptions (service);
-      CREATE TRIGGER exceptions_no_update BEFORE UPDATE ON exceptions
-        BEGIN SELECT RAISE(ABORT, 'exception requests are never edited'); END;
-      CREATE TRIGGER exceptions_no_delete BEFORE DELETE ON exceptions
-        BEGIN SELECT RAISE(ABORT, 'exception requests are never deleted'); END;
-
-      -- An approval is its own row, so the request stays as it was asked for.
-      CREATE TABLE exception_approvals (
-        exception_id TEXT PRIMARY KEY REFERENCES exceptions (id),
-        approved_by  TEXT NOT NULL,
-        role         TEXT NOT NULL,
-        approved_at  TEXT NOT NULL
-      );
-      CREATE TRIGGER exception_approvals_no_update BEFORE UPDATE ON exception_approvals
-        BEGIN SELECT RAISE(ABORT, 'exception approvals are write-once'); END;
-      CREATE TRIGGER exception_approvals_no_delete BEFORE DELETE ON exception_approvals
-        BEGIN SELECT RAISE(ABORT, 'exception approvals are write-once'); END;
-
-      -- Backup approvers: who may sign for whom, in which role, in which window.
-      CREATE TABLE delegations (
-        seq       INTEGER PRIMARY KEY,
-        id        TEXT NOT NULL UNIQUE,
-        delegator TEXT NOT NULL,
-        delegate  TEXT NOT NULL,
-        record    TEXT NOT NULL
-      );
-      CREATE INDEX delegations_by_delegate ON delegations (delegate, seq);
-      CREATE TRIGGER delegations_no_update BEFORE UPDATE ON delegations
-        BEGIN SELECT RAISE(ABORT, 'delegations are write-once'); END;
-      CREATE TRIGGER delegations_no_delete BEFORE DELETE ON delegations
-        BEGIN SELECT RAISE(ABORT, 'delegations are write-once'); END;
-    `,
-  },
-  {
     version: 9,
     name: 'release list filters and dashboard read models',
     sql: `
@@ -579,6 +499,86 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX releases_by_tag_seq ON releases (tag, seq);
       CREATE INDEX releases_by_evidence_count ON releases (evidence_count, seq);
       CREATE INDEX deployments_next_success ON deployments (service, environment, status, at);
+    `,
+  },
+  {
+    version: 10,
+    name: 'signatures, condition fulfilments, exceptions and delegations',
+    sql: `
+      -- Electronic signatures: never edited or deleted; a withdrawal is another row.
+      CREATE TABLE signatures (
+        seq          INTEGER PRIMARY KEY,
+        id           TEXT NOT NULL UNIQUE,
+        release_id   TEXT NOT NULL REFERENCES releases (id),
+        kind         TEXT NOT NULL,
+        role         TEXT NOT NULL,
+        signer       TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        withdraws    TEXT,
+        record       TEXT NOT NULL,
+        signed_at    TEXT NOT NULL
+      );
+      CREATE INDEX signatures_by_release ON signatures (release_id, seq);
+      -- One withdrawal per approval.
+      CREATE UNIQUE INDEX signatures_one_withdrawal ON signatures (withdraws)
+        WHERE withdraws IS NOT NULL;
+      CREATE TRIGGER signatures_no_update BEFORE UPDATE ON signatures
+        BEGIN SELECT RAISE(ABORT, 'signatures are never edited'); END;
+      CREATE TRIGGER signatures_no_delete BEFORE DELETE ON signatures
+        BEGIN SELECT RAISE(ABORT, 'signatures are never deleted'); END;
+
+      CREATE TABLE condition_fulfilments (
+        signature_id TEXT PRIMARY KEY REFERENCES signatures (id),
+        evidence_id  TEXT NOT NULL,
+        met_at       TEXT NOT NULL,
+        met_by       TEXT NOT NULL
+      );
+      CREATE TRIGGER condition_fulfilments_no_update BEFORE UPDATE ON condition_fulfilments
+        BEGIN SELECT RAISE(ABORT, 'condition fulfilments are write-once'); END;
+      CREATE TRIGGER condition_fulfilments_no_delete BEFORE DELETE ON condition_fulfilments
+        BEGIN SELECT RAISE(ABORT, 'condition fulfilments are write-once'); END;
+
+      CREATE TABLE exceptions (
+        seq        INTEGER PRIMARY KEY,
+        id         TEXT NOT NULL UNIQUE,
+        release_id TEXT,
+        service    TEXT,
+        rule_id    TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        record     TEXT NOT NULL
+      );
+      CREATE INDEX exceptions_by_release ON exceptions (release_id);
+      CREATE INDEX exceptions_by_service ON exceptions (service);
+      CREATE TRIGGER exceptions_no_update BEFORE UPDATE ON exceptions
+        BEGIN SELECT RAISE(ABORT, 'exception requests are never edited'); END;
+      CREATE TRIGGER exceptions_no_delete BEFORE DELETE ON exceptions
+        BEGIN SELECT RAISE(ABORT, 'exception requests are never deleted'); END;
+
+      -- An approval is its own row, so the request stays as it was asked for.
+      CREATE TABLE exception_approvals (
+        exception_id TEXT PRIMARY KEY REFERENCES exceptions (id),
+        approved_by  TEXT NOT NULL,
+        role         TEXT NOT NULL,
+        approved_at  TEXT NOT NULL
+      );
+      CREATE TRIGGER exception_approvals_no_update BEFORE UPDATE ON exception_approvals
+        BEGIN SELECT RAISE(ABORT, 'exception approvals are write-once'); END;
+      CREATE TRIGGER exception_approvals_no_delete BEFORE DELETE ON exception_approvals
+        BEGIN SELECT RAISE(ABORT, 'exception approvals are write-once'); END;
+
+      -- Backup approvers: who may sign for whom, in which role, in which window.
+      CREATE TABLE delegations (
+        seq       INTEGER PRIMARY KEY,
+        id        TEXT NOT NULL UNIQUE,
+        delegator TEXT NOT NULL,
+        delegate  TEXT NOT NULL,
+        record    TEXT NOT NULL
+      );
+      CREATE INDEX delegations_by_delegate ON delegations (delegate, seq);
+      CREATE TRIGGER delegations_no_update BEFORE UPDATE ON delegations
+        BEGIN SELECT RAISE(ABORT, 'delegations are write-once'); END;
+      CREATE TRIGGER delegations_no_delete BEFORE DELETE ON delegations
+        BEGIN SELECT RAISE(ABORT, 'delegations are write-once'); END;
     `,
   },
 ];
