@@ -62,7 +62,9 @@ describe('GitHub Action (action.yml)', () => {
     assert.equal(action.inputs.command.required, true);
     const run = action.runs.steps.find((step: { id?: string }) => step.id === 'run');
     assert.match(run.run, /dossier \$DOSSIER_COMMAND/);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not JS
     assert.equal(run.env.DOSSIER_COMMAND, '${{ inputs.command }}', 'input via env, not inlined');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not JS
     assert.equal(action.outputs['exit-code'].value, '${{ steps.run.outputs.exit-code }}');
     // Without a token, the workflow's OIDC ID token for the given audience signs in.
     assert.match(run.run, /ACTIONS_ID_TOKEN_REQUEST_URL&audience=\$DOSSIER_OIDC_AUDIENCE/);

@@ -67,7 +67,10 @@ describe('signed content', () => {
       hash,
     );
     // The same bytes as another kind is another fact.
-    const asCustom = [{ kind: 'custom' as const, sha256: '1'.repeat(64) }, evidence[1]!];
+    const asCustom = [
+      { kind: 'custom' as const, sha256: '1'.repeat(64) },
+      { kind: 'sbom' as const, sha256: '2'.repeat(64) },
+    ];
     assert.notEqual(signedContentHash(signedContentOf(release, asCustom, POLICY)), hash);
   });
 });

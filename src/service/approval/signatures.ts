@@ -196,7 +196,7 @@ export async function withdraw(
   const parsed = WithdrawInputSchema.safeParse(input);
   if (!parsed.success) throw invalidInput('withdrawal', toInputIssues(parsed.error));
   const original = await deps.store.getSignature(signatureId);
-  if (!original || original.kind !== 'approval') {
+  if (original?.kind !== 'approval') {
     throw new DossierError('SIGNATURE_NOT_FOUND', `no approval ${signatureId}`);
   }
   const release = await getRelease(deps, original.releaseId);
