@@ -16,6 +16,7 @@ import type { WebhookDelivery } from '../core/webhooks/webhook-source.ts';
 import { runControlConformance } from './control.conformance.ts';
 import { runListingConformance } from './listing.conformance.ts';
 import { runSignatureConformance } from './signature.conformance.ts';
+import { describeJobQueue } from './job-queue.conformance.ts';
 import { type Store, StoreConflictError } from './store.ts';
 
 export interface StoreUnderTest {
@@ -639,6 +640,7 @@ export function runStoreConformance({ name, open }: StoreConformanceOptions): vo
       assert.equal(await store.getIntegration('github'), undefined);
       await store.transaction((tx) => tx.deleteIntegration('cdevents'));
     });
+    describeJobQueue(() => store);
 
     it('keeps committed records after the store is closed and opened again', async () => {
       const release = buildRelease();
@@ -648,8 +650,19 @@ export function runStoreConformance({ name, open }: StoreConformanceOptions): vo
         await tx.insertEvidence(evidence);
         await tx.appendAudit(audit(`release:${release.id}`));
       });
+      const job = {
+        id: `job_${release.id}`,
+        kind: 'test.durable',
+        dedupeKey: `test.durable:${release.id}`,
+        payload: { release: release.id },
+        runAt: '2026-11-23T10:00:00.000Z',
+        maxAttempts: 1,
+        createdAt: '2026-11-23T10:00:00.000Z',
+      };
+      await store.transaction((tx) => tx.enqueueJob(job));
       const entries = await store.countAuditEntries();
       store = await subject.reopen();
+      assert.equal((await store.getJob(job.id))?.dedupeKey, job.dedupeKey);
       assert.deepEqual(await store.getReleaseById(release.id), { ...release, evidenceCount: 1 });
       assert.deepEqual(await store.listEvidence(release.id), [evidence]);
       assert.equal(await store.countAuditEntries(), entries);

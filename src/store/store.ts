@@ -13,6 +13,7 @@ import type { ChangeRequest } from '../core/change/change-request.ts';
 import type { Deployment, DeploymentStatus } from '../core/deployment/deployment.ts';
 import type { Evidence, EvidenceKind } from '../core/evidence-record.ts';
 import type { ExceptionRecord } from '../core/exception/exception.ts';
+import type { Job, JobState } from '../core/job.ts';
 import type { Page } from '../core/page.ts';
 import type { GateDecisionHead, GateDecisionRecord } from '../core/policy/gate-record.ts';
 import type {
@@ -110,6 +111,39 @@ export interface AuditQuery {
 export interface AuditRange {
   fromSeq: number;
   toSeq: number;
+}
+
+export interface JobQuery {
+  limit: number;
+  /** Cursor from a previous page's `nextCursor`. */
+  cursor?: string | undefined;
+  state?: JobState | undefined;
+  kind?: string | undefined;
+}
+
+/** A job to queue: it starts `queued` with no attempts. */
+export type NewJob = Pick<
+  Job,
+  'id' | 'kind' | 'dedupeKey' | 'payload' | 'runAt' | 'maxAttempts' | 'createdAt'
+>;
+
+export interface JobClaim {
+  /** Who claims: names the instance in `leaseOwner`; only it may finish the job. */
+  owner: string;
+  /** ISO 8601 UTC: jobs due at or before this time are claimable. */
+  now: string;
+  leaseExpiresAt: string;
+  limit: number;
+  /** Only jobs of these kinds (the ones the claimer can run). */
+  kinds: readonly string[];
+}
+
+/** Identifies a claimed job and its claimer: a worker whose lease was taken over changes nothing. */
+export interface JobLease {
+  id: string;
+  owner: string;
+  /** ISO 8601 UTC of the change. */
+  now: string;
 }
 
 /** Reads, available inside and outside a transaction. Records come back as domain types. */
@@ -243,6 +277,11 @@ export interface StoreReader {
   releaseThroughput(period: DashboardPeriod): Promise<ThroughputRow[]>;
   evidenceGaps(period: DashboardPeriod): Promise<EvidenceGapRows>;
   deliveryFigures(period: DashboardPeriod, environment: string): Promise<DeliveryRows>;
+  getJob(id: string): Promise<Job | undefined>;
+  /** Newest first. */
+  listJobs(query: JobQuery): Promise<Page<Job>>;
+  /** How many jobs are in each state. */
+  countJobs(): Promise<Record<JobState, number>>;
 }
 
 /** A signed checkpoint of the audit log as published. */
@@ -324,6 +363,36 @@ export interface StoreTx extends StoreReader {
   putIntegration(integration: Integration): Promise<void>;
   /** Whether there was one to remove. */
   deleteIntegration(source: WebhookSource): Promise<boolean>;
+  /**
+   * Queues a job; commits with the change that caused it. Returns false, changing nothing, when
+   * a job with the same dedupe key already exists (in any state).
+   */
+  enqueueJob(job: NewJob): Promise<boolean>;
+  /**
+   * Marks up to `limit` due jobs (`queued` or `failed`, `runAt` ≤ now, oldest due first) as
+   * `running` under a lease for `owner`, counting an attempt, and returns them. Concurrent
+   * claimers, in this process or another, never receive the same job.
+   */
+  claimJobs(claim: JobClaim): Promise<Job[]>;
+  /** Moves the lease of a job this owner still holds; false if it no longer holds it. */
+  extendJobLease(lease: JobLease & { leaseExpiresAt: string }): Promise<boolean>;
+  /** `running` → `done`, only for the lease holder; false if it no longer holds the lease. */
+  completeJob(lease: JobLease): Promise<boolean>;
+  /**
+   * Records a failed attempt: `failed` to run again at `retryAt`, or `dead` when `retryAt` is
+   * null. Only for the lease holder; false if it no longer holds the lease.
+   */
+  failJob(lease: JobLease & { error: string; retryAt: string | null }): Promise<boolean>;
+  /**
+   * Gives a claimed job back unfinished (the worker is stopping): `queued` again at once, the
+   * attempt not counted. False if the owner no longer holds the lease.
+   */
+  releaseJob(lease: JobLease): Promise<boolean>;
+  /**
+   * Jobs whose lease expired at or before `now` (their worker died or stalled) become `failed`,
+   * due at once, or `dead` if their attempts are used up. Returns how many were reclaimed.
+   */
+  reclaimExpiredJobs(now: string): Promise<number>;
 }
 
 export interface Store extends StoreReader {

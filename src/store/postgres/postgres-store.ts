@@ -22,6 +22,7 @@ import type { CiContext } from '../../core/ci-context.ts';
 import type { Deployment } from '../../core/deployment/deployment.ts';
 import type { Evidence, EvidenceKind } from '../../core/evidence-record.ts';
 import type { ExceptionRecord } from '../../core/exception/exception.ts';
+import { emptyJobCounts, type Job, type JobState } from '../../core/job.ts';
 import type { Page } from '../../core/page.ts';
 import type { GateDecisionRecord } from '../../core/policy/gate-record.ts';
 import type { PolicyActivation, PolicyVersion } from '../../core/policy/policy-version.ts';
@@ -41,6 +42,10 @@ import {
   type AuditRange,
   type ChangeQuery,
   type DashboardPeriod,
+  type JobClaim,
+  type JobLease,
+  type JobQuery,
+  type NewJob,
   type ReleaseQuery,
   type Store,
   StoreConflictError,
@@ -120,6 +125,7 @@ function tablesIn(schema: string) {
     training: `${s}.training_records`,
     webhookDeliveries: `${s}.webhook_deliveries`,
     integrations: `${s}.integrations`,
+    jobs: `${s}.jobs`,
   };
 }
 type Tables = ReturnType<typeof tablesIn>;
@@ -537,6 +543,35 @@ class PostgresReads implements StoreReader {
   deliveryFigures(period: DashboardPeriod, environment: string) {
     return postgresDashboards(this.run, this.t.control).deliveryFigures(period, environment);
   }
+
+  async getJob(id: string): Promise<Job | undefined> {
+    const [row] = await this.run(`SELECT * FROM ${this.t.jobs} WHERE id = $1`, [id]);
+    return row ? toJob(row) : undefined;
+  }
+
+  async listJobs(query: JobQuery): Promise<Page<Job>> {
+    const before =
+      query.cursor === undefined ? Number.MAX_SAFE_INTEGER : decodeSeqCursor(query.cursor);
+    const rows = await this.run(
+      `SELECT * FROM ${this.t.jobs} WHERE seq < $1
+         AND ($2::text IS NULL OR state = $2) AND ($3::text IS NULL OR kind = $3)
+       ORDER BY seq DESC LIMIT $4`,
+      [before, query.state ?? null, query.kind ?? null, query.limit + 1],
+    );
+    const items = rows.slice(0, query.limit);
+    const last = items.at(-1);
+    return {
+      items: items.map(toJob),
+      nextCursor: rows.length > query.limit && last ? encodeSeqCursor(Number(last.seq)) : null,
+    };
+  }
+
+  async countJobs(): Promise<Record<JobState, number>> {
+    const counts = emptyJobCounts();
+    const rows = await this.run(`SELECT state, count(*) AS n FROM ${this.t.jobs} GROUP BY state`);
+    for (const row of rows) counts[String(row.state) as JobState] = Number(row.n);
+    return counts;
+  }
 }
 
 /** Writes, over one client between BEGIN and COMMIT. */
@@ -842,6 +877,102 @@ class PostgresWrites extends PostgresReads implements StoreTx {
     return rows.length > 0;
   }
 
+  async enqueueJob(job: NewJob): Promise<boolean> {
+    // ON CONFLICT DO NOTHING, not a caught unique violation: a failed statement would abort the
+    // transaction that carries the change the job belongs to.
+    const rows = await this.run(
+      `INSERT INTO ${this.t.jobs} (id, kind, dedupe_key, payload, state, run_at, attempts,
+         max_attempts, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, 'queued', $5, 0, $6, $7, $7)
+       ON CONFLICT (dedupe_key) DO NOTHING
+       RETURNING id`,
+      [
+        job.id,
+        job.kind,
+        job.dedupeKey,
+        JSON.stringify(job.payload),
+        job.runAt,
+        job.maxAttempts,
+        job.createdAt,
+      ],
+    );
+    return rows.length > 0;
+  }
+
+  async claimJobs(claim: JobClaim): Promise<Job[]> {
+    // SKIP LOCKED: rows another instance is claiming right now are passed over, not waited on,
+    // and a locked row is re-checked after the other claim commits, so no job is handed out twice.
+    const rows = await this.run(
+      `WITH due AS (
+         SELECT seq FROM ${this.t.jobs}
+         WHERE state IN ('queued', 'failed') AND run_at <= $3 AND kind = ANY($4::text[])
+         ORDER BY run_at, seq LIMIT $5
+         FOR UPDATE SKIP LOCKED)
+       UPDATE ${this.t.jobs} AS job SET state = 'running', attempts = job.attempts + 1,
+         lease_owner = $1, lease_expires_at = $2, updated_at = $3
+       FROM due WHERE job.seq = due.seq
+       RETURNING job.*`,
+      [claim.owner, claim.leaseExpiresAt, claim.now, [...claim.kinds], claim.limit],
+    );
+    return rows.map(toJob).sort((a, b) => (a.runAt < b.runAt ? -1 : a.runAt > b.runAt ? 1 : 0));
+  }
+
+  async extendJobLease(lease: JobLease & { leaseExpiresAt: string }): Promise<boolean> {
+    const rows = await this.run(
+      `UPDATE ${this.t.jobs} SET lease_expires_at = $4, updated_at = $3
+       WHERE id = $1 AND state = 'running' AND lease_owner = $2 RETURNING id`,
+      [lease.id, lease.owner, lease.now, lease.leaseExpiresAt],
+    );
+    return rows.length > 0;
+  }
+
+  async completeJob(lease: JobLease): Promise<boolean> {
+    const rows = await this.run(
+      `UPDATE ${this.t.jobs} SET state = 'done', lease_owner = NULL, lease_expires_at = NULL,
+         updated_at = $3
+       WHERE id = $1 AND state = 'running' AND lease_owner = $2 RETURNING id`,
+      [lease.id, lease.owner, lease.now],
+    );
+    return rows.length > 0;
+  }
+
+  async failJob(lease: JobLease & { error: string; retryAt: string | null }): Promise<boolean> {
+    const rows = await this.run(
+      `UPDATE ${this.t.jobs}
+       SET state = CASE WHEN $5::timestamptz IS NULL THEN 'dead' ELSE 'failed' END,
+         run_at = COALESCE($5::timestamptz, run_at), last_error = $4,
+         lease_owner = NULL, lease_expires_at = NULL, updated_at = $3
+       WHERE id = $1 AND state = 'running' AND lease_owner = $2 RETURNING id`,
+      [lease.id, lease.owner, lease.now, lease.error, lease.retryAt],
+    );
+    return rows.length > 0;
+  }
+
+  async releaseJob(lease: JobLease): Promise<boolean> {
+    const rows = await this.run(
+      `UPDATE ${this.t.jobs} SET state = 'queued', attempts = GREATEST(attempts - 1, 0),
+         run_at = $3, lease_owner = NULL, lease_expires_at = NULL, updated_at = $3
+       WHERE id = $1 AND state = 'running' AND lease_owner = $2 RETURNING id`,
+      [lease.id, lease.owner, lease.now],
+    );
+    return rows.length > 0;
+  }
+
+  async reclaimExpiredJobs(now: string): Promise<number> {
+    const rows = await this.run(
+      `UPDATE ${this.t.jobs} SET
+         state = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE 'failed' END,
+         run_at = $1,
+         last_error = 'lease of ' || lease_owner || ' expired at '
+           || to_char(lease_expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+           || ' before the job finished',
+         lease_owner = NULL, lease_expires_at = NULL, updated_at = $1
+       WHERE state = 'running' AND lease_expires_at <= $1 RETURNING id`,
+      [now],
+    );
+    return rows.length;
+  }
+
   async insertCheckpoint(checkpoint: StoredCheckpoint): Promise<void> {
     await this.run(
       `INSERT INTO ${this.t.checkpoints} (size, root_hash, time, key_name, note)
@@ -1113,6 +1244,29 @@ function toCheckpoint(row: Row): StoredCheckpoint {
     keyName: String(row.key_name),
     note: String(row.note),
   };
+}
+
+function toJob(row: Row): Job {
+  return {
+    id: String(row.id),
+    kind: String(row.kind),
+    dedupeKey: String(row.dedupe_key),
+    payload: row.payload as Record<string, unknown>,
+    state: String(row.state) as JobState,
+    runAt: isoTime(row.run_at),
+    attempts: Number(row.attempts),
+    maxAttempts: Number(row.max_attempts),
+    leaseOwner: row.lease_owner === null ? null : String(row.lease_owner),
+    leaseExpiresAt: row.lease_expires_at === null ? null : isoTime(row.lease_expires_at),
+    lastError: row.last_error === null ? null : String(row.last_error),
+    createdAt: isoTime(row.created_at),
+    updatedAt: isoTime(row.updated_at),
+  };
+}
+
+/** timestamptz arrives as a Date; jobs carry the same ISO 8601 text the SQLite adapter stores. */
+function isoTime(value: unknown): string {
+  return (value instanceof Date ? value : new Date(String(value))).toISOString();
 }
 
 function toAuditEntry(row: Row): AuditEntry {

@@ -27,6 +27,7 @@ import type { CiContext } from '../../core/ci-context.ts';
 import type { Deployment } from '../../core/deployment/deployment.ts';
 import type { Evidence, EvidenceKind } from '../../core/evidence-record.ts';
 import type { ExceptionRecord } from '../../core/exception/exception.ts';
+import { emptyJobCounts, type Job, type JobState } from '../../core/job.ts';
 import type { Page } from '../../core/page.ts';
 import type { GateDecisionRecord } from '../../core/policy/gate-record.ts';
 import type { PolicyActivation, PolicyVersion } from '../../core/policy/policy-version.ts';
@@ -46,6 +47,10 @@ import {
   type AuditRange,
   type ChangeQuery,
   type DashboardPeriod,
+  type JobClaim,
+  type JobLease,
+  type JobQuery,
+  type NewJob,
   type ReleaseQuery,
   type Store,
   StoreConflictError,
@@ -487,6 +492,43 @@ class SqliteReads implements StoreReader {
   async deliveryFigures(period: DashboardPeriod, environment: string) {
     return this.#dashboards.deliveryFigures(period, environment);
   }
+
+  async getJob(id: string): Promise<Job | undefined> {
+    const row = this.statement('SELECT * FROM jobs WHERE id = ?').get(id);
+    return row ? toJob(row) : undefined;
+  }
+
+  async listJobs(query: JobQuery): Promise<Page<Job>> {
+    const before =
+      query.cursor === undefined ? Number.MAX_SAFE_INTEGER : decodeSeqCursor(query.cursor);
+    // One statement for every filter combination: a NULL filter matches every row.
+    const rows = this.statement(
+      `SELECT * FROM jobs WHERE seq < $before
+         AND ($state IS NULL OR state = $state) AND ($kind IS NULL OR kind = $kind)
+       ORDER BY seq DESC LIMIT $limit`,
+    ).all({
+      $before: before,
+      $state: query.state ?? null,
+      $kind: query.kind ?? null,
+      $limit: query.limit + 1,
+    });
+    const items = rows.slice(0, query.limit);
+    const last = items.at(-1);
+    return {
+      items: items.map(toJob),
+      nextCursor: rows.length > query.limit && last ? encodeSeqCursor(Number(last.seq)) : null,
+    };
+  }
+
+  async countJobs(): Promise<Record<JobState, number>> {
+    const counts = emptyJobCounts();
+    for (const row of this.statement(
+      'SELECT state, COUNT(*) AS n FROM jobs GROUP BY state',
+    ).all()) {
+      counts[String(row.state) as JobState] = Number(row.n);
+    }
+    return counts;
+  }
 }
 
 /** Writes, over the writer connection inside a transaction. */
@@ -523,9 +565,10 @@ class SqliteWrites extends SqliteReads implements StoreTx {
     this.#signatureWrites.insertExceptionApproval(exceptionId, approval);
   }
 
-  #run(sql: string, params: Row): void {
+  #run(sql: string, params: Row): { changes: number } {
     try {
-      this.statement(sql).run(params);
+      const result = this.statement(sql).run(params);
+      return { changes: Number(result.changes) };
     } catch (error) {
       throw asConflict(error) ?? error;
     }
@@ -789,6 +832,104 @@ class SqliteWrites extends SqliteReads implements StoreTx {
   async deleteIntegration(source: WebhookSource): Promise<boolean> {
     const result = this.statement('DELETE FROM integrations WHERE source = ?').run(source);
     return Number(result.changes) > 0;
+  }
+
+  async enqueueJob(job: NewJob): Promise<boolean> {
+    const result = this.#run(
+      `INSERT INTO jobs (id, kind, dedupe_key, payload, state, run_at, attempts, max_attempts,
+         created_at, updated_at)
+       VALUES ($id, $kind, $dedupeKey, $payload, 'queued', $runAt, 0, $maxAttempts,
+         $createdAt, $createdAt)
+       ON CONFLICT (dedupe_key) DO NOTHING`,
+      {
+        $id: job.id,
+        $kind: job.kind,
+        $dedupeKey: job.dedupeKey,
+        $payload: JSON.stringify(job.payload),
+        $runAt: job.runAt,
+        $maxAttempts: job.maxAttempts,
+        $createdAt: job.createdAt,
+      },
+    );
+    return result.changes > 0;
+  }
+
+  async claimJobs(claim: JobClaim): Promise<Job[]> {
+    // One writer connection: no other claim can run between this statement's read and write.
+    const rows = this.statement(
+      `UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = $owner,
+         lease_expires_at = $leaseExpiresAt, updated_at = $now
+       WHERE seq IN (
+         SELECT seq FROM jobs
+         WHERE state IN ('queued', 'failed') AND run_at <= $now
+           AND kind IN (SELECT value FROM json_each($kinds))
+         ORDER BY run_at, seq LIMIT $limit)
+       RETURNING *`,
+    ).all({
+      $owner: claim.owner,
+      $leaseExpiresAt: claim.leaseExpiresAt,
+      $now: claim.now,
+      $kinds: JSON.stringify(claim.kinds),
+      $limit: claim.limit,
+    });
+    return rows.map(toJob).sort(dueOrder);
+  }
+
+  async extendJobLease(lease: JobLease & { leaseExpiresAt: string }): Promise<boolean> {
+    return (
+      this.#run(
+        `UPDATE jobs SET lease_expires_at = $leaseExpiresAt, updated_at = $now
+         WHERE id = $id AND state = 'running' AND lease_owner = $owner`,
+        { ...leaseParams(lease), $leaseExpiresAt: lease.leaseExpiresAt },
+      ).changes > 0
+    );
+  }
+
+  async completeJob(lease: JobLease): Promise<boolean> {
+    return (
+      this.#run(
+        `UPDATE jobs SET state = 'done', lease_owner = NULL, lease_expires_at = NULL,
+           updated_at = $now
+         WHERE id = $id AND state = 'running' AND lease_owner = $owner`,
+        leaseParams(lease),
+      ).changes > 0
+    );
+  }
+
+  async failJob(lease: JobLease & { error: string; retryAt: string | null }): Promise<boolean> {
+    return (
+      this.#run(
+        `UPDATE jobs SET state = CASE WHEN $retryAt IS NULL THEN 'dead' ELSE 'failed' END,
+           run_at = COALESCE($retryAt, run_at), last_error = $error,
+           lease_owner = NULL, lease_expires_at = NULL, updated_at = $now
+         WHERE id = $id AND state = 'running' AND lease_owner = $owner`,
+        { ...leaseParams(lease), $error: lease.error, $retryAt: lease.retryAt },
+      ).changes > 0
+    );
+  }
+
+  async releaseJob(lease: JobLease): Promise<boolean> {
+    return (
+      this.#run(
+        `UPDATE jobs SET state = 'queued', attempts = MAX(attempts - 1, 0), run_at = $now,
+           lease_owner = NULL, lease_expires_at = NULL, updated_at = $now
+         WHERE id = $id AND state = 'running' AND lease_owner = $owner`,
+        leaseParams(lease),
+      ).changes > 0
+    );
+  }
+
+  async reclaimExpiredJobs(now: string): Promise<number> {
+    return this.#run(
+      `UPDATE jobs SET
+         state = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE 'failed' END,
+         run_at = $now,
+         last_error = 'lease of ' || lease_owner || ' expired at ' || lease_expires_at
+           || ' before the job finished',
+         lease_owner = NULL, lease_expires_at = NULL, updated_at = $now
+       WHERE state = 'running' AND lease_expires_at <= $now`,
+      { $now: now },
+    ).changes;
   }
 
   async insertCheckpoint(checkpoint: StoredCheckpoint): Promise<void> {
@@ -1056,6 +1197,32 @@ function toCheckpoint(row: Row): StoredCheckpoint {
     time: String(row.time),
     keyName: String(row.key_name),
     note: String(row.note),
+  };
+}
+
+function leaseParams(lease: JobLease): Row {
+  return { $id: lease.id, $owner: lease.owner, $now: lease.now };
+}
+
+function dueOrder(a: Job, b: Job): number {
+  return a.runAt < b.runAt ? -1 : a.runAt > b.runAt ? 1 : 0;
+}
+
+function toJob(row: Row): Job {
+  return {
+    id: String(row.id),
+    kind: String(row.kind),
+    dedupeKey: String(row.dedupe_key),
+    payload: JSON.parse(String(row.payload)) as Record<string, unknown>,
+    state: String(row.state) as JobState,
+    runAt: String(row.run_at),
+    attempts: Number(row.attempts),
+    maxAttempts: Number(row.max_attempts),
+    leaseOwner: row.lease_owner === null ? null : String(row.lease_owner),
+    leaseExpiresAt: row.lease_expires_at === null ? null : String(row.lease_expires_at),
+    lastError: row.last_error === null ? null : String(row.last_error),
+    createdAt: String(row.created_at),
+    updatedAt: String(row.updated_at),
   };
 }
 
