@@ -16,7 +16,7 @@ import { registerIntegration } from './commands/integration.ts';
 import { registerLog } from './commands/log.ts';
 import { registerPolicy } from './commands/policy.ts';
 import { registerRelease } from './commands/release.ts';
-import { registerServe } from './commands/serve.ts';
+import { registerServe, type ServeExtensions } from './commands/serve.ts';
 import { registerService } from './commands/service.ts';
 import { EXIT, type ExitCode, exitCodeOf } from './exit-codes.ts';
 import { type Output, stdio } from './output.ts';
@@ -27,7 +27,7 @@ const VERSION = (
   }
 ).version;
 
-export function buildProgram(io: Output): Command {
+export function buildProgram(io: Output, extensions: ServeExtensions = {}): Command {
   const program = new Command('dossier')
     .description('Dossier: release records, evidence and gates for regulated delivery')
     .option('--url <url>', 'Dossier server URL (default: $DOSSIER_URL)')
@@ -46,7 +46,7 @@ export function buildProgram(io: Output): Command {
     .command('version')
     .description('print the version of Dossier')
     .action(() => io.out(VERSION));
-  registerServe(program, io, VERSION);
+  registerServe(program, io, VERSION, extensions);
   registerRelease(program, io);
   registerAttest(program, io);
   registerPolicy(program, io);
@@ -71,8 +71,12 @@ function applyToTree(command: Command): void {
   for (const child of command.commands) applyToTree(child);
 }
 
-export async function run(argv: string[], io: Output = stdio): Promise<ExitCode> {
-  const program = buildProgram(io);
+export async function run(
+  argv: string[],
+  io: Output = stdio,
+  extensions: ServeExtensions = {},
+): Promise<ExitCode> {
+  const program = buildProgram(io, extensions);
   // `--version` belongs to `release create`; alone, it asks for Dossier's own version.
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
     io.out(VERSION);

@@ -36,6 +36,21 @@ export const SETTINGS = {
   },
   gitlabWebhookToken: { flag: undefined, env: 'DOSSIER_GITLAB_WEBHOOK_TOKEN', default: undefined },
   cdeventsSecret: { flag: undefined, env: 'DOSSIER_CDEVENTS_SECRET', default: undefined },
+  jobPollIntervalMs: {
+    flag: '--job-poll-interval-ms',
+    env: 'DOSSIER_JOB_POLL_INTERVAL_MS',
+    default: 1000, // 1 s; 0: this instance runs no background jobs
+  },
+  jobLeaseMs: {
+    flag: '--job-lease-ms',
+    env: 'DOSSIER_JOB_LEASE_MS',
+    default: 60_000, // 1 min: how soon a killed instance's jobs run elsewhere
+  },
+  checkpointIntervalMs: {
+    flag: '--checkpoint-interval-ms',
+    env: 'DOSSIER_CHECKPOINT_INTERVAL_MS',
+    default: 60_000, // 1 min; 0: no periodic checkpoints
+  },
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -43,6 +58,11 @@ export type SettingName = keyof typeof SETTINGS;
 const webhookSecret = z.string().refine((value) => webhookSecretProblem(value) === undefined, {
   error: (issue) => webhookSecretProblem(String(issue.input)) ?? 'invalid',
 });
+const milliseconds = (min: number) =>
+  z.coerce
+    .number({ error: 'must be a number of milliseconds' })
+    .int('must be a whole number of milliseconds')
+    .min(min, `must be at least ${min} ms`);
 
 const ConfigSchema = z
   .object({
@@ -77,6 +97,9 @@ const ConfigSchema = z
     githubWebhookSecret: webhookSecret.optional(),
     gitlabWebhookToken: webhookSecret.optional(),
     cdeventsSecret: webhookSecret.optional(),
+    jobPollIntervalMs: milliseconds(0),
+    jobLeaseMs: milliseconds(1000),
+    checkpointIntervalMs: milliseconds(0),
   })
   .strict();
 

@@ -37,6 +37,7 @@ import { decideGate, gateHistory } from './policy/gate.ts';
 import { applyPolicy, showPolicy, validatePolicy } from './policy/policies.ts';
 import { assessRisk, chooseClass, editNarrative, riskHistory } from './policy/risk.ts';
 import { getService, putService } from './policy/service-records.ts';
+import { type ListJobsOptions, listJobs } from './jobs/list-jobs.ts';
 import { checkReady } from './ready.ts';
 import { reauthenticate } from './reauthenticate.ts';
 import { receiveWebhook, type WebhookRequest } from './receive-webhook.ts';
@@ -159,6 +160,9 @@ export function createServices(deps: ServiceDeps) {
         addIntegration(deps, actor, source, secret),
       list: (actor: Actor) => listIntegrations(deps, actor),
       remove: (actor: Actor, source: string) => removeIntegration(deps, actor, source),
+    },
+    jobs: {
+      list: (actor: Actor, options?: ListJobsOptions) => listJobs(deps, actor, options),
     },
     tokens: {
       /** A bearer value (API token, session token or OIDC ID token) or a request's credentials. */

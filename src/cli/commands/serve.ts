@@ -4,6 +4,8 @@ import type { Command } from 'commander';
 import { buildServer } from '../../api/server.ts';
 import { DossierError } from '../../core/errors.ts';
 import { loadConfig } from '../../service/config.ts';
+import type { JobHandler } from '../../service/jobs/job-handler.ts';
+import { createJobRunner } from '../../service/jobs/start-job-runner.ts';
 import { openDataDir } from '../../service/open-data-dir.ts';
 import { checkBootstrapToken } from '../../service/tokens.ts';
 import type { Output } from '../output.ts';
@@ -22,9 +24,22 @@ interface ServeOptions {
   dsseKeys?: string;
   accessConfig?: string;
   sessionTtlSeconds?: string;
+  jobPollIntervalMs?: string;
+  jobLeaseMs?: string;
+  checkpointIntervalMs?: string;
 }
 
-export function registerServe(program: Command, io: Output, version: string): void {
+export interface ServeExtensions {
+  /** Background job kinds run besides Dossier's own (an embedding program's, a test's). */
+  jobHandlers?: readonly JobHandler[];
+}
+
+export function registerServe(
+  program: Command,
+  io: Output,
+  version: string,
+  extensions: ServeExtensions = {},
+): void {
   program
     .command('serve')
     .description('serve the API and the web UI (embedded data directory, or PostgreSQL)')
@@ -48,6 +63,15 @@ export function registerServe(program: Command, io: Output, version: string): vo
       'trusted OIDC issuers, CI identities and training rules (YAML or JSON; docs/access.md)',
     )
     .option('--session-ttl-seconds <n>', 'how long a sign-in session lasts')
+    .option('--job-poll-interval-ms <ms>', 'pause between background job polls (0: run no jobs)')
+    .option(
+      '--job-lease-ms <ms>',
+      'how long a claimed job is held before another instance may run it',
+    )
+    .option(
+      '--checkpoint-interval-ms <ms>',
+      'publish a signed log checkpoint this often (0: never)',
+    )
     .action(async (options: ServeOptions) => {
       const config = loadConfig({
         flags: {
@@ -62,6 +86,9 @@ export function registerServe(program: Command, io: Output, version: string): vo
           dsseKeys: options.dsseKeys,
           accessConfig: options.accessConfig,
           sessionTtlSeconds: options.sessionTtlSeconds,
+          jobPollIntervalMs: options.jobPollIntervalMs,
+          jobLeaseMs: options.jobLeaseMs,
+          checkpointIntervalMs: options.checkpointIntervalMs,
         },
         env: process.env,
       });
@@ -96,13 +123,25 @@ export function registerServe(program: Command, io: Output, version: string): vo
       io.out(`Data directory: ${config.dataDir}`);
       if (!existsSync(WEB_ROOT))
         io.out('Web UI not built (run `npm run build:web`); serving the API only.');
+      // Jobs start once the server is up: a start that fails must not have claimed any.
+      const jobs = createJobRunner(services, config, {
+        extraHandlers: extensions.jobHandlers ?? [],
+        onError: (error, job) =>
+          io.err(
+            `dossier: background job${job ? ` ${job.kind} ${job.id} (attempt ${job.attempts})` : 's'}: ${
+              error instanceof Error ? error.message : String(error)
+            }`,
+          ),
+      });
+      jobs?.start();
       io.out(`Dossier ${version} listening on http://${host}:${port}`);
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
-      await app.close();
+      // Running jobs get a few seconds to finish; the rest are given back to the queue.
+      await Promise.all([app.close(), jobs?.stop()]);
       await services.close();
     });
 }

@@ -1,0 +1,16 @@
+import type { ServiceDeps } from '../deps.ts';
+import { checkpointJob } from './checkpoint-job.ts';
+import type { JobHandler } from './job-handler.ts';
+
+export interface JobSettings {
+  /** Periodic checkpoint publishing, in ms; 0 schedules none (queued ones still run). */
+  checkpointIntervalMs: number;
+}
+
+/**
+ * The one list of job kinds Dossier runs. A new kind is a file exporting a `JobHandler` factory
+ * and a line here; services queue its jobs with `enqueueJob` inside their own transactions.
+ */
+export function builtInJobHandlers(deps: ServiceDeps, settings: JobSettings): JobHandler[] {
+  return [checkpointJob(deps, settings.checkpointIntervalMs || undefined)];
+}
