@@ -3,10 +3,12 @@ import type { User } from '../core/access/user.ts';
 import type { Actor } from '../core/actor.ts';
 import type { ApiToken } from '../core/api-token.ts';
 import type { Evidence } from '../core/evidence-record.ts';
+import type { Job } from '../core/job.ts';
 import type { Release } from '../core/release.ts';
 import type {
   ActorJson,
   EvidenceJson,
+  JobJson,
   ReleaseJson,
   TokenJson,
   TrainingRecordJson,
@@ -93,4 +95,21 @@ export function presentActor(actor: Actor): ActorJson {
   if (actor.person) json.person = actor.person;
   if (actor.services) json.services = [...actor.services];
   return json;
+}
+export function presentJob(job: Job): JobJson {
+  return {
+    id: job.id,
+    kind: job.kind,
+    dedupeKey: job.dedupeKey,
+    payload: job.payload,
+    state: job.state,
+    runAt: job.runAt,
+    attempts: job.attempts,
+    maxAttempts: job.maxAttempts,
+    leaseOwner: job.leaseOwner,
+    leaseExpiresAt: job.leaseExpiresAt,
+    lastError: job.lastError,
+    createdAt: job.createdAt,
+    updatedAt: job.updatedAt,
+  };
 }

@@ -19,6 +19,7 @@ import { healthRoutes } from './routes/health.ts';
 import { hookRoutes } from './routes/hooks.ts';
 import { importRoutes } from './routes/imports.ts';
 import { integrationRoutes } from './routes/integrations.ts';
+import { jobRoutes } from './routes/jobs.ts';
 import { logRoutes } from './routes/log.ts';
 import { policyRoutes } from './routes/policies.ts';
 import { releaseRoutes } from './routes/releases.ts';
@@ -37,6 +38,7 @@ export const ALL_ROUTES: readonly Route[] = [
   ...hookRoutes,
   ...integrationRoutes,
   ...dashboardRoutes,
+  ...jobRoutes,
 ];
 
 export interface BuildServerOptions {

@@ -9,6 +9,7 @@ import type {
   CreatedTokenJson,
   EligibilityJson,
   EvidenceJson,
+  JobPageJson,
   LogKeysJson,
   ReleaseJson,
   ReleasePageJson,
@@ -34,6 +35,13 @@ export interface AttachFile {
   retries?: number | undefined;
   /** Told before each retry of this upload (attempt is the one about to start, from 2). */
   onRetry?: ((attempt: number, delayMs: number, reason: string) => void) | undefined;
+}
+
+export interface ListJobsParams {
+  state?: string | undefined;
+  kind?: string | undefined;
+  limit?: number | undefined;
+  cursor?: string | undefined;
 }
 
 export interface ListReleasesParams {
@@ -62,6 +70,7 @@ export interface DossierClient extends PolicyClient {
   logLeafBatch(fromSeq: number, toSeq: number): Promise<LeafBatch>;
   logConsistency(from: number, to: number): Promise<ConsistencyProofJson>;
   rotateLogKey(): Promise<{ previous: string; active: string }>;
+  listJobs(params: ListJobsParams): Promise<JobPageJson>;
   importLegacy(
     bytes: Uint8Array,
   ): Promise<{ release: ReleaseJson; record: EvidenceJson; created: boolean }>;

@@ -16,6 +16,7 @@ import {
   EligibilityJson,
   EvidenceJson,
   EvidenceListJson,
+  JobPageJson,
   LeafTextPageJson,
   LogKeysJson,
   ReleaseJson,
@@ -181,6 +182,14 @@ export function httpClient(options: HttpClientOptions): DossierClient {
     logConsistency: async (from, to) =>
       (await call('GET', `/v1/log/proof/consistency?from=${from}&to=${to}`, ConsistencyProofJson))
         .data,
+    async listJobs(params) {
+      const query = new URLSearchParams();
+      for (const [name, value] of Object.entries(params)) {
+        if (value !== undefined) query.set(name, String(value));
+      }
+      const suffix = query.size > 0 ? `?${query}` : '';
+      return (await call('GET', `/v1/jobs${suffix}`, JobPageJson)).data;
+    },
     rotateLogKey: async () =>
       (await call('POST', '/v1/log/keys/rotate', RotatedKeyJson, { json: {} })).data,
     async importLegacy(bytes) {

@@ -2,6 +2,7 @@ import { userInfo } from 'node:os';
 import {
   presentActor,
   presentEvidence,
+  presentJob,
   presentRelease,
   presentToken,
   presentTraining,
@@ -53,6 +54,14 @@ export function localClient(services: Services): DossierClient {
     logLeafBatch: (fromSeq, toSeq) => services.log.leafBatch(fromSeq, toSeq),
     logConsistency: (from, to) => services.log.consistencyProof(from, to),
     rotateLogKey: () => services.log.rotateKey(actor),
+    async listJobs(params) {
+      const page = await services.jobs.list(actor, params);
+      return {
+        items: page.items.map(presentJob),
+        nextCursor: page.nextCursor,
+        counts: page.counts,
+      };
+    },
     exportDossier: async (idOrTag) => services.dossier.export(actor, idOrTag),
     async importLegacy(bytes) {
       const result = await services.dossier.importLegacy(actor, bytes);

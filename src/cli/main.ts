@@ -13,6 +13,7 @@ import { registerGate } from './commands/gate.ts';
 import { registerImport } from './commands/import.ts';
 import { registerInspect } from './commands/inspect.ts';
 import { registerIntegration } from './commands/integration.ts';
+import { registerJobs } from './commands/jobs.ts';
 import { registerLog } from './commands/log.ts';
 import { registerPolicy } from './commands/policy.ts';
 import { registerRelease } from './commands/release.ts';
@@ -62,6 +63,7 @@ export function buildProgram(io: Output, extensions: ServeExtensions = {}): Comm
   registerAdmin(program, io);
   registerAccess(program, io);
   registerIntegration(program, io);
+  registerJobs(program, io);
   for (const command of program.commands) applyToTree(command);
   return program;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ROLES } from './access/roles.ts';
 import { CiContextSchema } from './ci-context.ts';
 import { EVIDENCE_KINDS } from './evidence-record.ts';
+import { JOB_STATES } from './job.ts';
 import { RELEASE_STATES } from './release.ts';
 
 /**
@@ -253,3 +254,34 @@ export const EligibilityJson = z
   })
   .meta({ id: 'SigningEligibility' });
 export type EligibilityJson = z.infer<typeof EligibilityJson>;
+export const JobJson = z
+  .object({
+    id: z.string().describe('job_ followed by a ULID'),
+    kind: z.string().describe('what the job does, e.g. log.checkpoint'),
+    dedupeKey: z.string().describe('one logical job, one key: queuing it again is a no-op'),
+    payload: z.record(z.string(), z.unknown()),
+    state: z.enum(JOB_STATES),
+    runAt: z
+      .string()
+      .describe('ISO 8601, UTC: not run before this time (the next retry if failed)'),
+    attempts: z.number().int(),
+    maxAttempts: z.number().int(),
+    leaseOwner: z.string().nullable().describe('the instance running it, while running'),
+    leaseExpiresAt: z.string().nullable(),
+    lastError: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Job' });
+export type JobJson = z.infer<typeof JobJson>;
+
+export const JobPageJson = z
+  .object({
+    items: z.array(JobJson),
+    nextCursor: z.string().nullable(),
+    counts: z
+      .object(Object.fromEntries(JOB_STATES.map((state) => [state, z.number().int()])))
+      .describe('jobs in each state, over the whole queue'),
+  })
+  .meta({ id: 'JobPage' });
+export type JobPageJson = z.infer<typeof JobPageJson>;

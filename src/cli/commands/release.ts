@@ -121,7 +121,7 @@ export function registerRelease(program: Command, io: Output): void {
     );
 }
 
-function parseLimit(value: string): number {
+export function parseLimit(value: string): number {
   const limit = Number(value);
   if (!/^\d+$/.test(value) || limit < 1 || limit > MAX_PAGE_SIZE) {
     throw new DossierError(
