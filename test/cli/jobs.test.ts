@@ -32,7 +32,16 @@ describe('dossier serve runs background jobs; dossier jobs list shows them', () 
 
   it('publishes a signed checkpoint by itself once the log has grown', async () => {
     const created = await runDossier(
-      ['release', 'create', '--service', 'jobs-cli', '--version', '1.0.0', '--commit', 'a'.repeat(40)],
+      [
+        'release',
+        'create',
+        '--service',
+        'jobs-cli',
+        '--version',
+        '1.0.0',
+        '--commit',
+        'a'.repeat(40),
+      ],
       { env: serverEnv(server) },
     );
     assert.equal(created.code, 0, describeRun(created));

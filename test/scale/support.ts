@@ -38,7 +38,10 @@ export interface PostgresCluster {
  * Starts `count` server processes on one fresh schema, one after the other: the first migrates
  * the schema, creates the log's keys in the shared data directory and the bootstrap token.
  */
-export async function startPostgresCluster(count: number): Promise<PostgresCluster> {
+export async function startPostgresCluster(
+  count: number,
+  options: { entry?: string; env?: Record<string, string> } = {},
+): Promise<PostgresCluster> {
   const schema = await createTestSchema();
   const dataDir = await makeTempDir('dossier-scale-');
   const servers: StartedServer[] = [];
@@ -57,7 +60,9 @@ export async function startPostgresCluster(count: number): Promise<PostgresClust
             DOSSIER_DATABASE_URL: TEST_DATABASE_URL,
             DOSSIER_DATABASE_SCHEMA: schema.name,
             DOSSIER_BLOB_STORE: 'postgres',
+            ...options.env,
           },
+          ...(options.entry ? { entry: options.entry } : {}),
         }),
       );
     }

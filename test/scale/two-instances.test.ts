@@ -6,15 +6,28 @@
  * `dossier log verify` accepts through either instance, and every checkpoint either instance
  * signed belongs to that one log.
  *
- * Not covered yet, because they do not exist yet: approvals, gate queries and the background job
- * queue (issue 8 asks for them in this test once they do: "every job ran once").
+ * Both instances also run their background job runners on the shared queue: a batch of probe jobs
+ * (enqueued twice over while the uploads run) and the periodic checkpoint job. Every job runs
+ * exactly once, by one of the two, and both take part.
+ *
+ * Not covered yet, because they do not exist yet: approvals and gate queries.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { AuditEntry } from '../../src/core/audit-log/audit-entry.ts';
-import type { CheckpointJson, EvidenceJson } from '../../src/core/wire-schemas.ts';
-import { whenPostgresReachable } from '../../src/store/postgres/test-database.ts';
+import type { CheckpointJson, EvidenceJson, JobPageJson } from '../../src/core/wire-schemas.ts';
+import { systemClock } from '../../src/service/clock.ts';
+import { ulidGenerator } from '../../src/service/ids.ts';
+import { enqueueJob } from '../../src/service/jobs/enqueue-job.ts';
+import { openPostgresStore } from '../../src/store/postgres/postgres-store.ts';
+import {
+  adminQuery,
+  TEST_DATABASE_URL,
+  whenPostgresReachable,
+} from '../../src/store/postgres/test-database.ts';
+import type { Store } from '../../src/store/store.ts';
 import type { StartedServer } from '../support/start-server.ts';
+import { PROBE_KIND, probeTableSql } from './job-probe.ts';
 import {
   allLogEntries,
   assertCheckpointsConsistent,
@@ -30,6 +43,7 @@ import {
   listEvidence,
   type PostgresCluster,
   sha256Hex,
+  sleep,
   startPostgresCluster,
   storedCheckpoints,
   type UploadAnswer,
@@ -43,6 +57,9 @@ const CONCURRENCY = 8;
 /** Files each uploaded RACERS times at once, half through each instance, to one release. */
 const SHARED_FILES = 5;
 const RACERS = 6;
+/** Probe jobs queued (each twice) while the uploads run. */
+const JOBS = 200;
+const JOB_BATCH = 20;
 
 await whenPostgresReachable('two dossier serve processes on one PostgreSQL schema', () => {
   describe('two instances on one PostgreSQL schema, under concurrent work', () => {
@@ -51,11 +68,24 @@ await whenPostgresReachable('two dossier serve processes on one PostgreSQL schem
     let b: Instance;
     const both = () => [a, b];
 
+    /** The test's own connection to the queue: it enqueues as a service would. */
+    let queue: Store;
+
     before(async () => {
-      cluster = await startPostgresCluster(2);
+      cluster = await startPostgresCluster(2, {
+        entry: new URL('./serve-with-probe.ts', import.meta.url).pathname,
+        env: { DOSSIER_JOB_POLL_INTERVAL_MS: '20', DOSSIER_CHECKPOINT_INTERVAL_MS: '500' },
+      });
       [a, b] = cluster.servers as [StartedServer, StartedServer];
+      await adminQuery(probeTableSql(cluster.schema.name));
+      queue = await openPostgresStore({
+        url: TEST_DATABASE_URL,
+        schema: cluster.schema.name,
+        poolSize: 4,
+      });
     });
     after(async () => {
+      await queue?.close();
       await cluster?.stop();
     });
 
@@ -150,8 +180,34 @@ await whenPostgresReachable('two dossier serve processes on one PostgreSQL schem
         }),
       );
 
+      const ids = ulidGenerator(systemClock);
+      const enqueueBatch = (first: number) =>
+        queue.transaction(async (tx) => {
+          const added: boolean[] = [];
+          for (let n = first; n < Math.min(first + JOB_BATCH, JOBS); n++) {
+            added.push(
+              await enqueueJob(
+                tx,
+                { clock: systemClock, ids },
+                { kind: PROBE_KIND, dedupeKey: `probe-${n}`, payload: { n, sleepMs: 10 } },
+              ),
+            );
+          }
+          return added;
+        });
+      const batches = Array.from({ length: JOBS / JOB_BATCH }, (_, i) => i * JOB_BATCH);
+      const enqueuing = (async () => {
+        const first = await Promise.all(batches.map(enqueueBatch));
+        assert.ok(first.flat().every(Boolean), 'a fresh key was taken as a duplicate');
+        const second = await Promise.all(batches.map(enqueueBatch));
+        assert.ok(
+          second.flat().every((added) => !added),
+          'a key enqueued twice made two jobs',
+        );
+      })();
+
       try {
-        await Promise.all([distinct, racing]);
+        await Promise.all([distinct, racing, enqueuing]);
       } finally {
         uploading = false;
       }
@@ -246,6 +302,49 @@ await whenPostgresReachable('two dossier serve processes on one PostgreSQL schem
         published.keys.map((key) => key.verifierKey),
         published.origin,
       );
+    });
+
+    it('runs every job exactly once, on one instance or the other, both taking part', async () => {
+      const deadline = Date.now() + 60_000;
+      let done = 0;
+      while (Date.now() < deadline) {
+        done = (await queue.listJobs({ limit: 500, kind: PROBE_KIND, state: 'done' })).items.length;
+        if (done === JOBS) break;
+        await sleep(50);
+      }
+      assert.equal(done, JOBS, 'not every probe job finished within 60 s');
+
+      const runs = await adminQuery(
+        `SELECT dedupe_key, pid FROM "${cluster.schema.name}".job_probe_runs`,
+      );
+      const perKey = new Map<string, number>();
+      for (const row of runs.rows as { dedupe_key: string }[]) {
+        perKey.set(row.dedupe_key, (perKey.get(row.dedupe_key) ?? 0) + 1);
+      }
+      assert.equal(perKey.size, JOBS, 'every probe job ran');
+      const twice = [...perKey].filter(([, count]) => count !== 1);
+      assert.deepEqual(twice, [], 'a probe job ran more than once');
+      const pids = new Set((runs.rows as { pid: number }[]).map((row) => row.pid));
+      assert.deepEqual(
+        pids,
+        new Set(cluster.servers.map((server) => server.process.pid)),
+        'both instances ran probe jobs',
+      );
+
+      // The periodic checkpoint job: one per interval however many instances schedule it, each
+      // finished on its first attempt; nothing failed anywhere.
+      const all = await getJson<JobPageJson>(b, '/v1/jobs?limit=500');
+      assert.equal(all.nextCursor, null);
+      assert.deepEqual(await getJson<JobPageJson>(a, '/v1/jobs?limit=500'), all);
+      assert.equal(all.counts.failed, 0);
+      assert.equal(all.counts.dead, 0);
+      const checkpointJobs = all.items.filter((job) => job.kind === 'log.checkpoint');
+      assert.ok(checkpointJobs.length >= 2, `${checkpointJobs.length} checkpoint jobs`);
+      const slots = checkpointJobs.map((job) => job.dedupeKey);
+      assert.equal(new Set(slots).size, slots.length);
+      for (const job of [...checkpointJobs, ...all.items.filter((j) => j.kind === PROBE_KIND)]) {
+        if (job.state === 'done') assert.equal(job.attempts, 1, `${job.dedupeKey} ran twice`);
+      }
     });
 
     it('passes `dossier log verify` with the pinned key through either instance', async () => {

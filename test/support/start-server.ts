@@ -20,6 +20,8 @@ export interface StartServerOptions {
   dataDir?: string;
   env?: Record<string, string>;
   args?: string[];
+  /** A script to run instead of bin/dossier, on the same Node (it must end in the CLI's `run`). */
+  entry?: string;
 }
 
 export async function makeTempDir(prefix = 'dossier-test-'): Promise<string> {
@@ -34,9 +36,14 @@ export async function startServer(options: StartServerOptions = {}): Promise<Sta
   const token = options.token ?? 'dsr_test_bootstrap_token_0123456789abcdef';
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await makeTempDir());
+  const args = [
+    'serve',
+    ...['--host', '127.0.0.1', '--port', '0', '--data', dataDir],
+    ...(options.args ?? []),
+  ];
   const child = spawn(
-    dossierBin,
-    ['serve', '--host', '127.0.0.1', '--port', '0', '--data', dataDir, ...(options.args ?? [])],
+    options.entry ? process.execPath : dossierBin,
+    options.entry ? ['--disable-warning=ExperimentalWarning', options.entry, ...args] : args,
     {
       env: { ...process.env, DOSSIER_BOOTSTRAP_TOKEN: token, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
