@@ -93,7 +93,14 @@ describe('attachEvidence', () => {
       body: bytes(REPORT),
     });
     assert.equal(result.created, true);
-    assert.equal((await blobFiles()).filter((p) => p.endsWith(result.evidence.sha256)).length, 1);
+    const [first] = await t.services.evidence.list(release.id);
+    assert.equal(first?.sha256, result.evidence.sha256, 'the same bytes, the same blob');
+    // Small bytes live in the database (one row per digest), not in a file of their own.
+    assert.deepEqual(
+      (await blobFiles()).filter((p) => p.endsWith(result.evidence.sha256)),
+      [],
+    );
+    assert.equal(await t.services.deps.blobs.has(result.evidence.sha256), true);
   });
 
   it('creates one record when the same upload arrives twice at once', async () => {
@@ -159,6 +166,12 @@ describe('attachEvidence', () => {
       );
       assert.equal(await t.services.deps.store.countAuditEntries(), entries);
       assert.deepEqual(await blobFiles(), blobsBefore);
+      const sent: Uint8Array[] = [];
+      try {
+        for await (const chunk of body()) sent.push(chunk);
+      } catch {}
+      const digest = createHash('sha256').update(Buffer.concat(sent)).digest('hex');
+      assert.equal(await t.services.deps.blobs.has(digest), false, 'nor a blob in the database');
       assert.deepEqual(await tempFiles(), []);
       assert.equal((await t.services.releases.get(release.id)).evidenceCount, count);
     });

@@ -78,8 +78,9 @@ export async function attachEvidence(
     throw error;
   }
   // Bytes first, record second: a crash in between leaves an unreferenced blob (harmless, same
-  // bytes as its name), never a record pointing at missing bytes.
-  await staged.commit();
+  // bytes as its name), never a record pointing at missing bytes. Bytes that live in the same
+  // database as the record commit with it instead, atomically.
+  if (!staged.commitIn) await staged.commit();
   const evidence: Evidence = {
     id: deps.ids.next('evd'),
     releaseId: release.id,
@@ -98,6 +99,7 @@ export async function attachEvidence(
     return await deps.store.transaction(async (tx) => {
       const raced = await tx.findEvidence(release.id, evidence.kind, staged.sha256);
       if (raced) return { evidence: raced, created: false };
+      await staged.commitIn?.(tx);
       await tx.insertEvidence(evidence);
       await tx.appendAudit(auditEntryFor(evidence, release, actor));
       return { evidence, created: true };

@@ -5,7 +5,8 @@ import { DossierError } from '../core/errors.ts';
 import { openFileBlobStore } from '../store/blob/file-blob-store.ts';
 import { openPostgresBlobStore } from '../store/postgres/pg-blob-store.ts';
 import { openPostgresStore } from '../store/postgres/postgres-store.ts';
-import { openSqliteStore } from '../store/sqlite/sqlite-store.ts';
+import { sqliteBlobStore } from '../store/sqlite/sqlite-blob-store.ts';
+import { inlineBlobTable, openSqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { loadAccessConfig } from './access-settings.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { type Config, SETTINGS } from './config.ts';
@@ -73,13 +74,16 @@ export async function openDataDir(
         schema: config.databaseSchema ?? 'public',
       })
     : await openSqliteStore(join(dataDir, 'dossier.db'));
-  const blobs =
-    config.blobStore === 'postgres' && config.databaseUrl
+  const files = () => openFileBlobStore(join(dataDir, 'blobs'));
+  const blobs = !config.databaseUrl
+    ? // Embedded: small blobs in dossier.db, larger ones in blobs/.
+      sqliteBlobStore(inlineBlobTable(store), await files())
+    : config.blobStore === 'postgres'
       ? await openPostgresBlobStore({
           url: config.databaseUrl,
           schema: config.databaseSchema ?? 'public',
         })
-      : await openFileBlobStore(join(dataDir, 'blobs'));
+      : await files();
   const keyDir = join(dataDir, 'log-keys');
   const hasRecordedKeys = (await store.listLogKeys()).length > 0;
   const signer = await openLogKeyring(keyDir, { create: !hasRecordedKeys }).catch(

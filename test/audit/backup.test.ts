@@ -7,10 +7,12 @@ import type { Actor } from '../../src/core/actor.ts';
 import { backupDataDir, restoreDataDir } from '../../src/service/backup.ts';
 import { openDataDir } from '../../src/service/open-data-dir.ts';
 import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/migrations.ts';
+import { INLINE_MAX_BYTES } from '../../src/store/sqlite/sqlite-blob-store.ts';
 import { bytes, openTestServices, type TestServices } from '../support/services.ts';
 import { unzip, zipOf } from '../support/zip.ts';
 
 const admin: Actor = { id: 'token:ops', roles: ['admin'] };
+const LARGE = 'x'.repeat(INLINE_MAX_BYTES + 1);
 
 describe('backup and restore of the embedded data directory', () => {
   let t: TestServices;
@@ -28,6 +30,13 @@ describe('backup and restore of the embedded data directory', () => {
       name: 'notes.txt',
       body: bytes('release notes'),
     });
+    // Larger than INLINE_MAX_BYTES: kept as a file under blobs/, where the small one is not.
+    await t.services.evidence.attach(admin, {
+      release: release.id,
+      kind: 'custom',
+      name: 'big.txt',
+      body: bytes(LARGE),
+    });
     await t.services.log.checkpoint();
     archive = join(t.dataDir, '..', `${t.dataDir.split('/').pop()}-backup.zip`);
     // Taken while the store is open, as on a running server.
@@ -42,11 +51,12 @@ describe('backup and restore of the embedded data directory', () => {
     const restored = await openDataDir({ dataDir: target, maxUploadBytes: 1024 });
     try {
       const release = await restored.releases.get('api@1.0.0');
-      const [evidence] = await restored.evidence.list(release.id);
+      const [evidence, big] = await restored.evidence.list(release.id);
       assert.equal(
         await text(await restored.evidence.openBlob(evidence?.sha256 ?? '')),
         'release notes',
       );
+      assert.equal(await text(await restored.evidence.openBlob(big?.sha256 ?? '')), LARGE);
       assert.equal(
         await restored.deps.store.countAuditEntries(),
         await t.services.deps.store.countAuditEntries(),

@@ -81,9 +81,16 @@ describe(`dossier attest against a server started with --max-upload-bytes ${LIMI
     assert.equal(run.stdout, '');
     assert.match(run.stderr, new RegExp(`larger than the limit of 1 KiB \\(${LIMIT} bytes\\)`));
     assert.deepEqual(await evidence(), baseline);
-    const blobs = await blobNames();
-    assert.ok(blobs.includes(await sha256OfFile(ATTACHED)), 'the earlier upload is a stored blob');
-    assert.ok(!blobs.includes(await sha256OfFile(LARGE)), 'the oversize file is not stored');
+    // Small blobs live in the database, so ask the server rather than the blobs/ folder.
+    const stored = async (path: string) =>
+      (
+        await fetch(`${server.url}/v1/blobs/${await sha256OfFile(path)}`, {
+          headers: { authorization: `Bearer ${server.token}` },
+        })
+      ).status;
+    assert.equal(await stored(ATTACHED), 200, 'the earlier upload is a stored blob');
+    assert.equal(await stored(LARGE), 404, 'the oversize file is not stored');
+    assert.ok(!(await blobNames()).includes(await sha256OfFile(LARGE)));
     assert.deepEqual(await filesUnder(join(server.dataDir, 'blobs', 'tmp')), []);
   });
 

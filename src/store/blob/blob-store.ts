@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { StoreTx } from '../store.ts';
 
 /** Bytes received and hashed, held under a temporary name until committed. */
 export interface StagedBlob {
@@ -10,6 +11,12 @@ export interface StagedBlob {
   commit(): Promise<void>;
   /** Removes the temporary bytes; nothing was stored. */
   discard(): Promise<void>;
+  /**
+   * Present when the bytes can be stored inside a store transaction (blobs in the same database
+   * as the records): instead of `commit`, they then commit atomically with the record that
+   * points at them, in one fsync.
+   */
+  commitIn?(tx: StoreTx): Promise<void>;
 }
 
 export interface StageOptions {

@@ -583,7 +583,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 6,
-    name: 'the background job queue',
+    name: 'the background job queue; small evidence blobs inline',
     sql: `
       -- Times are ISO 8601 UTC text from toISOString(), so text order is time order.
       CREATE TABLE jobs (
@@ -606,6 +606,18 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX jobs_due ON jobs (run_at) WHERE state IN ('queued', 'failed');
       CREATE INDEX jobs_leases ON jobs (lease_expires_at) WHERE state = 'running';
       CREATE INDEX jobs_by_state ON jobs (state, seq);
+
+      -- Small evidence blobs, content-addressed like blobs/sha256/ and as immutable: stored in
+      -- a group commit, they need no file, fsync or rename of their own.
+      CREATE TABLE inline_blobs (
+        sha256 TEXT PRIMARY KEY CHECK (length(sha256) = 64),
+        size   INTEGER NOT NULL CHECK (size = length(bytes)),
+        bytes  BLOB NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TRIGGER inline_blobs_no_update BEFORE UPDATE ON inline_blobs
+        BEGIN SELECT RAISE(ABORT, 'blobs are write-once'); END;
+      CREATE TRIGGER inline_blobs_no_delete BEFORE DELETE ON inline_blobs
+        BEGIN SELECT RAISE(ABORT, 'blobs are write-once'); END;
     `,
   },
 ];

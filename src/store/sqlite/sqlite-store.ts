@@ -932,6 +932,14 @@ class SqliteWrites extends SqliteReads implements StoreTx {
     ).changes;
   }
 
+  /** Not part of StoreTx: only the inline blob table (below) writes here. */
+  putInlineBlob(sha256: string, bytes: Uint8Array): void {
+    this.#run(
+      'INSERT INTO inline_blobs (sha256, size, bytes) VALUES ($sha256, $size, $bytes) ON CONFLICT DO NOTHING',
+      { $sha256: sha256, $size: bytes.byteLength, $bytes: bytes },
+    );
+  }
+
   async insertCheckpoint(checkpoint: StoredCheckpoint): Promise<void> {
     this.#run(
       `INSERT INTO checkpoints (size, root_hash, time, key_name, note)
@@ -988,6 +996,25 @@ interface PendingTransaction {
 /** Most transactions committed together by one fsync. */
 const MAX_GROUP = 64;
 
+/**
+ * Small evidence blobs kept in the database itself (`inline_blobs`), so that storing one costs a
+ * share of a group commit instead of its own file, fsync, rename and directory fsync.
+ */
+export interface InlineBlobTable {
+  /** Durable once resolved (it rides the next group commit). The same digest again is kept. */
+  put(sha256: string, bytes: Uint8Array): Promise<void>;
+  /** Writes within `tx`, a transaction of this store: it commits with the rest of `tx`. */
+  putIn(tx: StoreTx, sha256: string, bytes: Uint8Array): void;
+  /** Committed bytes only. */
+  get(sha256: string): Uint8Array | undefined;
+}
+
+/** The inline blob table of a store opened by `openSqliteStore`. */
+export function inlineBlobTable(store: Store): InlineBlobTable {
+  if (!(store instanceof SqliteStore)) throw new Error('inline blobs need the SQLite store');
+  return store.inlineBlobs();
+}
+
 class SqliteStore extends SqliteReads implements Store {
   readonly #writer: DatabaseSync;
   readonly #reader: DatabaseSync;
@@ -1001,6 +1028,21 @@ class SqliteStore extends SqliteReads implements Store {
     this.#writer = writer;
     this.#reader = reader;
     this.#writes = new SqliteWrites(writer);
+  }
+
+  inlineBlobs(): InlineBlobTable {
+    return {
+      put: (sha256, bytes) =>
+        this.transaction(async (tx) => (tx as SqliteWrites).putInlineBlob(sha256, bytes)),
+      putIn: (tx, sha256, bytes) => {
+        if (tx !== this.#writes) throw new Error('not a transaction of this store');
+        this.#writes.putInlineBlob(sha256, bytes);
+      },
+      get: (sha256) => {
+        const row = this.statement('SELECT bytes FROM inline_blobs WHERE sha256 = ?').get(sha256);
+        return row ? (row.bytes as Uint8Array) : undefined;
+      },
+    };
   }
 
   transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
@@ -1030,6 +1072,10 @@ class SqliteStore extends SqliteReads implements Store {
    */
   async #drain(): Promise<void> {
     while (this.#pending.length > 0) {
+      // Let the event loop take one turn first: requests whose I/O completed meanwhile queue
+      // their transactions now and join this group. Without it the group would hold only what
+      // microtasks queued, usually one transaction, and every write would pay its own fsync.
+      await new Promise((resolve) => setImmediate(resolve));
       const group = this.#pending.splice(0, MAX_GROUP);
       const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
       this.#writer.exec('BEGIN IMMEDIATE');
