@@ -66,7 +66,7 @@ describe('SQLite store specifics', () => {
     }
   });
 
-  it('runs in WAL mode with full synchronous commits', () => {
+  it('runs in WAL mode (durability: see wal-flush.test.ts)', () => {
     const db = new DatabaseSync(path);
     assert.equal(db.prepare('PRAGMA journal_mode').get()?.journal_mode, 'wal');
     db.close();
