@@ -11,6 +11,7 @@ import {
   openPostgresBlobStore,
   type PostgresBlobStore,
 } from './pg-blob-store.ts';
+import { openPostgresStore } from './postgres-store.ts';
 import {
   adminQuery,
   createTestSchema,
@@ -191,6 +192,29 @@ await whenPostgresReachable('PostgreSQL blob store', () => {
         assert.deepEqual(await leftovers(), nothingLeft);
       } finally {
         await pool.end();
+      }
+    });
+
+    it('commits a small blob inside the record transaction, or not at all on rollback', async () => {
+      const store = await openPostgresStore({ url: TEST_DATABASE_URL, schema: schema.name });
+      try {
+        const kept = await blobs.stage(chunks('kept with its record'), { maxBytes: 1000 });
+        assert.ok(kept.commitIn, 'a blob smaller than a chunk commits in a transaction');
+        assert.equal(await text(kept.open()), 'kept with its record', 'readable before commit');
+        await store.transaction(async (tx) => kept.commitIn?.(tx));
+        assert.equal(await readBlob(blobs, kept.sha256), 'kept with its record');
+        const lost = await blobs.stage(chunks('rolled back with it'), { maxBytes: 1000 });
+        await assert.rejects(
+          store.transaction(async (tx) => {
+            await lost.commitIn?.(tx);
+            throw new Error('the record failed');
+          }),
+          /the record failed/,
+        );
+        assert.equal(await blobs.has(lost.sha256), false);
+        assert.deepEqual(await leftovers(), nothingLeft);
+      } finally {
+        await store.close();
       }
     });
 

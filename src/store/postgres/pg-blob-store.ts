@@ -8,8 +8,10 @@ import {
   type StagedBlob,
   type StageOptions,
 } from '../blob/blob-store.ts';
+import type { StoreTx } from '../store.ts';
 import { applyPostgresMigrations } from './apply-migrations.ts';
 import { POSTGRES_MIGRATIONS } from './migrations.ts';
+import { PostgresWrites } from './postgres-store.ts';
 import { checkSchemaName, quotedSchema } from './schema-name.ts';
 
 /** Bytes per stored chunk: memory per upload or download stays near one chunk, 1 MiB. */
@@ -58,16 +60,80 @@ export async function openPostgresBlobStore(
 class PgBlobStore implements PostgresBlobStore {
   readonly #pool: pg.Pool;
   readonly #owned: boolean;
+  readonly #schema: string;
   readonly #t: { blobs: string; chunks: string; staging: string };
 
   constructor(pool: pg.Pool, schema: string, owned: boolean) {
     const s = quotedSchema(schema);
     this.#pool = pool;
     this.#owned = owned;
+    this.#schema = schema;
     this.#t = { blobs: `${s}.blobs`, chunks: `${s}.blob_chunks`, staging: `${s}.blob_staging` };
   }
 
   async stage(source: AsyncIterable<Uint8Array>, options: StageOptions): Promise<StagedBlob> {
+    // Up to one chunk is held in memory and written nowhere until it is committed: most
+    // evidence is small, and staging it in the database would cost two commits and two reads
+    // before the record's own commit.
+    const iterator = source[Symbol.asyncIterator]();
+    const held: Uint8Array[] = [];
+    let heldBytes = 0;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return this.#smallStaged(Buffer.concat(held, heldBytes));
+      held.push(next.value);
+      heldBytes += next.value.byteLength;
+      if (heldBytes > options.maxBytes) throw new BlobTooLargeError(options.maxBytes);
+      if (heldBytes >= BLOB_CHUNK_BYTES) return this.#stageChunks(resume(held, iterator), options);
+    }
+  }
+
+  #smallStaged(bytes: Buffer): StagedBlob {
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const contentId = randomUUID();
+    const size = bytes.byteLength;
+    let settled = false;
+    const insert = async (run: (sql: string, values: unknown[]) => Promise<unknown>) =>
+      run(
+        `WITH named AS (
+           INSERT INTO ${this.#t.blobs} (sha256, content_id, size, chunk_count)
+           VALUES ($1, $2, $3, $4)
+           ON CONFLICT (sha256) DO NOTHING
+           RETURNING content_id
+         )
+         INSERT INTO ${this.#t.chunks} (content_id, idx, data)
+         SELECT content_id, 0, $5 FROM named WHERE $4 > 0`,
+        [sha256, contentId, size, size > 0 ? 1 : 0, bytes],
+      );
+    return {
+      sha256,
+      size,
+      open: () => Readable.from([bytes], { objectMode: false }),
+      commit: async () => {
+        if (settled) return;
+        settled = true;
+        await insert((sql, values) => this.#pool.query(sql, values));
+      },
+      discard: async () => {
+        settled = true;
+      },
+      commitIn: async (tx: StoreTx) => {
+        if (settled) return;
+        settled = true;
+        // In the record's own transaction when it runs on these tables; else on its own, first.
+        if (tx instanceof PostgresWrites && tx.holdsBlobsOf(this.#schema)) {
+          await insert((sql, values) => tx.runForBlobStore(sql, values));
+        } else {
+          await insert((sql, values) => this.#pool.query(sql, values));
+        }
+      },
+    };
+  }
+
+  async #stageChunks(
+    source: AsyncIterable<Uint8Array>,
+    options: StageOptions,
+  ): Promise<StagedBlob> {
     const contentId = randomUUID();
     await this.#pool.query(`INSERT INTO ${this.#t.staging} (content_id) VALUES ($1)`, [contentId]);
     const hash = createHash('sha256');
@@ -200,5 +266,17 @@ class PgBlobStore implements PostgresBlobStore {
         );
       },
     });
+  }
+}
+
+async function* resume(
+  held: readonly Uint8Array[],
+  rest: AsyncIterator<Uint8Array>,
+): AsyncIterable<Uint8Array> {
+  yield* held;
+  for (;;) {
+    const next = await rest.next();
+    if (next.done) return;
+    yield next.value;
   }
 }

@@ -575,7 +575,7 @@ class PostgresReads implements StoreReader {
 }
 
 /** Writes, over one client between BEGIN and COMMIT. */
-class PostgresWrites extends PostgresReads implements StoreTx {
+export class PostgresWrites extends PostgresReads implements StoreTx {
   readonly #schema: string;
   #holdsAppendLock = false;
   #appending: Promise<unknown> = Promise.resolve();
@@ -832,6 +832,19 @@ class PostgresWrites extends PostgresReads implements StoreTx {
       ],
     );
     return entry;
+  }
+
+  /** Whether blobs in `schema` can be written by this transaction. */
+  holdsBlobsOf(schema: string): boolean {
+    return schema === this.#schema;
+  }
+
+  /**
+   * Not part of StoreTx: runs a statement in this transaction for the PostgreSQL blob store,
+   * which writes a small blob here so that it commits with the record pointing at it.
+   */
+  async runForBlobStore(sql: string, values: unknown[]): Promise<void> {
+    await this.run(sql, values);
   }
 
   async insertLogKey(key: LogKeyRecord): Promise<void> {
