@@ -1,7 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from './clock.ts';
 
-export type IdPrefix = 'rel' | 'evd' | 'tok' | 'dep' | 'usr' | 'ses' | 'trn' | 'sig' | 'exc' | 'job';
+export type IdPrefix =
+  | 'rel'
+  | 'evd'
+  | 'tok'
+  | 'dep'
+  | 'usr'
+  | 'ses'
+  | 'trn'
+  | 'sig'
+  | 'exc'
+  | 'job';
 
 export interface IdGenerator {
   next(prefix: IdPrefix): string;

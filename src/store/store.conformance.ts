@@ -17,6 +17,7 @@ import { runControlConformance } from './control.conformance.ts';
 import { runListingConformance } from './listing.conformance.ts';
 import { runSignatureConformance } from './signature.conformance.ts';
 import { describeJobQueue } from './job-queue.conformance.ts';
+import { runSignatureConformance } from './signature.conformance.ts';
 import { type Store, StoreConflictError } from './store.ts';
 
 export interface StoreUnderTest {

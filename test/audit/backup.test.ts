@@ -47,7 +47,7 @@ describe('backup and restore of the embedded data directory', () => {
   it('restores releases, evidence bytes, the audit log and its signing key', async () => {
     const target = `${t.dataDir}-restored`;
     const result = await restoreDataDir(archive, target);
-    assert.equal(result.schemaVersion, SQLITE_MIGRATIONS.at(-1)?.version);
+    assert.equal(result.schemaVersion, Math.max(...SQLITE_MIGRATIONS.map((m) => m.version)));
     const restored = await openDataDir({ dataDir: target, maxUploadBytes: 1024 });
     try {
       const release = await restored.releases.get('api@1.0.0');
