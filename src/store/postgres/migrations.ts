@@ -344,6 +344,33 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 7,
+    name: 'the background job queue',
+    sql: `
+      -- Unlike audit times, job times are compared, never signed: timestamptz, not text.
+      CREATE TABLE jobs (
+        seq              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id               text NOT NULL CONSTRAINT jobs_id_unique UNIQUE,
+        kind             text NOT NULL,
+        dedupe_key       text NOT NULL CONSTRAINT jobs_dedupe_key_unique UNIQUE,
+        payload          jsonb NOT NULL,
+        state            text NOT NULL
+                         CHECK (state IN ('queued', 'running', 'done', 'failed', 'dead')),
+        run_at           timestamptz NOT NULL,
+        attempts         integer NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+        max_attempts     integer NOT NULL CHECK (max_attempts >= 1),
+        lease_owner      text,
+        lease_expires_at timestamptz,
+        last_error       text,
+        created_at       timestamptz NOT NULL,
+        updated_at       timestamptz NOT NULL
+      );
+      CREATE INDEX jobs_due ON jobs (run_at) WHERE state IN ('queued', 'failed');
+      CREATE INDEX jobs_leases ON jobs (lease_expires_at) WHERE state = 'running';
+      CREATE INDEX jobs_by_state ON jobs (state, seq);
+    `,
+  },
+  {
     version: 8,
     name: 'CI context on evidence, releases by commit and artifact, webhook deliveries and integrations',
     sql: `
@@ -608,33 +635,6 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX delegations_by_delegate ON delegations (delegate, seq);
       CREATE TRIGGER delegations_write_once BEFORE UPDATE OR DELETE OR TRUNCATE ON delegations
         FOR EACH STATEMENT EXECUTE FUNCTION refuse_change('delegations are write-once');
-    `,
-  },
-  {
-    version: 7,
-    name: 'the background job queue',
-    sql: `
-      -- Unlike audit times, job times are compared, never signed: timestamptz, not text.
-      CREATE TABLE jobs (
-        seq              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-        id               text NOT NULL CONSTRAINT jobs_id_unique UNIQUE,
-        kind             text NOT NULL,
-        dedupe_key       text NOT NULL CONSTRAINT jobs_dedupe_key_unique UNIQUE,
-        payload          jsonb NOT NULL,
-        state            text NOT NULL
-                         CHECK (state IN ('queued', 'running', 'done', 'failed', 'dead')),
-        run_at           timestamptz NOT NULL,
-        attempts         integer NOT NULL DEFAULT 0 CHECK (attempts >= 0),
-        max_attempts     integer NOT NULL CHECK (max_attempts >= 1),
-        lease_owner      text,
-        lease_expires_at timestamptz,
-        last_error       text,
-        created_at       timestamptz NOT NULL,
-        updated_at       timestamptz NOT NULL
-      );
-      CREATE INDEX jobs_due ON jobs (run_at) WHERE state IN ('queued', 'failed');
-      CREATE INDEX jobs_leases ON jobs (lease_expires_at) WHERE state = 'running';
-      CREATE INDEX jobs_by_state ON jobs (state, seq);
     `,
   },
 ];

@@ -299,6 +299,45 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 6,
+    name: 'the background job queue; small evidence blobs inline',
+    sql: `
+      -- Times are ISO 8601 UTC text from toISOString(), so text order is time order.
+      CREATE TABLE jobs (
+        seq              INTEGER PRIMARY KEY,
+        id               TEXT NOT NULL UNIQUE,
+        kind             TEXT NOT NULL,
+        dedupe_key       TEXT NOT NULL UNIQUE,
+        payload          TEXT NOT NULL,
+        state            TEXT NOT NULL
+                         CHECK (state IN ('queued', 'running', 'done', 'failed', 'dead')),
+        run_at           TEXT NOT NULL,
+        attempts         INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+        max_attempts     INTEGER NOT NULL CHECK (max_attempts >= 1),
+        lease_owner      TEXT,
+        lease_expires_at TEXT,
+        last_error       TEXT,
+        created_at       TEXT NOT NULL,
+        updated_at       TEXT NOT NULL
+      );
+      CREATE INDEX jobs_due ON jobs (run_at) WHERE state IN ('queued', 'failed');
+      CREATE INDEX jobs_leases ON jobs (lease_expires_at) WHERE state = 'running';
+      CREATE INDEX jobs_by_state ON jobs (state, seq);
+
+      -- Small evidence blobs, content-addressed like blobs/sha256/ and as immutable: stored in
+      -- a group commit, they need no file, fsync or rename of their own.
+      CREATE TABLE inline_blobs (
+        sha256 TEXT PRIMARY KEY CHECK (length(sha256) = 64),
+        size   INTEGER NOT NULL CHECK (size = length(bytes)),
+        bytes  BLOB NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TRIGGER inline_blobs_no_update BEFORE UPDATE ON inline_blobs
+        BEGIN SELECT RAISE(ABORT, 'blobs are write-once'); END;
+      CREATE TRIGGER inline_blobs_no_delete BEFORE DELETE ON inline_blobs
+        BEGIN SELECT RAISE(ABORT, 'blobs are write-once'); END;
+    `,
+  },
+  {
     version: 7,
     name: 'CI context on evidence, releases by commit, webhook deliveries and integrations',
     sql: `
@@ -579,45 +618,6 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'delegations are write-once'); END;
       CREATE TRIGGER delegations_no_delete BEFORE DELETE ON delegations
         BEGIN SELECT RAISE(ABORT, 'delegations are write-once'); END;
-    `,
-  },
-  {
-    version: 6,
-    name: 'the background job queue; small evidence blobs inline',
-    sql: `
-      -- Times are ISO 8601 UTC text from toISOString(), so text order is time order.
-      CREATE TABLE jobs (
-        seq              INTEGER PRIMARY KEY,
-        id               TEXT NOT NULL UNIQUE,
-        kind             TEXT NOT NULL,
-        dedupe_key       TEXT NOT NULL UNIQUE,
-        payload          TEXT NOT NULL,
-        state            TEXT NOT NULL
-                         CHECK (state IN ('queued', 'running', 'done', 'failed', 'dead')),
-        run_at           TEXT NOT NULL,
-        attempts         INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
-        max_attempts     INTEGER NOT NULL CHECK (max_attempts >= 1),
-        lease_owner      TEXT,
-        lease_expires_at TEXT,
-        last_error       TEXT,
-        created_at       TEXT NOT NULL,
-        updated_at       TEXT NOT NULL
-      );
-      CREATE INDEX jobs_due ON jobs (run_at) WHERE state IN ('queued', 'failed');
-      CREATE INDEX jobs_leases ON jobs (lease_expires_at) WHERE state = 'running';
-      CREATE INDEX jobs_by_state ON jobs (state, seq);
-
-      -- Small evidence blobs, content-addressed like blobs/sha256/ and as immutable: stored in
-      -- a group commit, they need no file, fsync or rename of their own.
-      CREATE TABLE inline_blobs (
-        sha256 TEXT PRIMARY KEY CHECK (length(sha256) = 64),
-        size   INTEGER NOT NULL CHECK (size = length(bytes)),
-        bytes  BLOB NOT NULL
-      ) WITHOUT ROWID;
-      CREATE TRIGGER inline_blobs_no_update BEFORE UPDATE ON inline_blobs
-        BEGIN SELECT RAISE(ABORT, 'blobs are write-once'); END;
-      CREATE TRIGGER inline_blobs_no_delete BEFORE DELETE ON inline_blobs
-        BEGIN SELECT RAISE(ABORT, 'blobs are write-once'); END;
     `,
   },
 ];
