@@ -261,7 +261,7 @@ describe('JobRunner', () => {
   });
 
   it('on stop, lets a handler that honours the signal give its job back unfinished', async () => {
-    const { handler } = recorder(
+    const { handler, runs } = recorder(
       'test.abortable',
       (_job, _run, signal) =>
         new Promise<void>((_resolve, reject) => {
@@ -271,7 +271,8 @@ describe('JobRunner', () => {
     await enqueue('test.abortable', 'a');
     const jobs = runner([handler]);
     jobs.start();
-    while ((await job('a')).state !== 'running') await sleep(5);
+    // Started, not only claimed: a committed claim is visible a moment before it is answered.
+    while (runs.length === 0) await sleep(5);
     await jobs.stop(1_000);
     const state = await job('a');
     assert.equal(state.state, 'queued');
@@ -280,7 +281,7 @@ describe('JobRunner', () => {
 
   it('on stop, releases a job whose handler outlives the grace period', async () => {
     let finish: () => void = () => {};
-    const { handler } = recorder(
+    const { handler, runs } = recorder(
       'test.stubborn',
       () =>
         new Promise<void>((resolve) => {
@@ -290,7 +291,7 @@ describe('JobRunner', () => {
     await enqueue('test.stubborn', 's');
     const jobs = runner([handler]);
     jobs.start();
-    while ((await job('s')).state !== 'running') await sleep(5);
+    while (runs.length === 0) await sleep(5);
     await jobs.stop(20);
     const state = await job('s');
     assert.equal(state.state, 'queued');
@@ -298,6 +299,41 @@ describe('JobRunner', () => {
     finish();
     await sleep(20);
     assert.equal((await job('s')).state, 'queued', 'the late finish does not mark it done');
+  });
+
+  it('gives back what it claimed when stopped before the claim was answered, running none', async () => {
+    const { handler, runs } = recorder('test.ok');
+    await enqueue('test.ok', 'late');
+    // The claim commits, but its answer is held until the runner has been told to stop.
+    let answer: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    let claimed = false;
+    const slowStore: Store = Object.create(store, {
+      transaction: {
+        value: <T>(work: Parameters<Store['transaction']>[0]) =>
+          store.transaction(work).then(async (value) => {
+            if (!claimed && Array.isArray(value) === false && (value as { jobs?: unknown }).jobs) {
+              claimed = true;
+              await held;
+            }
+            return value as T;
+          }),
+      },
+    });
+    const jobs = runner([handler], { store: slowStore });
+    const polling = jobs.poll();
+    while ((await job('late')).state !== 'running') await sleep(1);
+    const stopping = jobs.stop(1_000);
+    answer();
+    const result = await polling;
+    await stopping;
+    assert.equal(result.claimed, 1);
+    assert.equal(runs.length, 0);
+    const state = await job('late');
+    assert.equal(state.state, 'queued');
+    assert.equal(state.attempts, 0);
   });
 
   it('refuses two handlers for one kind', () => {

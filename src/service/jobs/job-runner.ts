@@ -156,6 +156,11 @@ export class JobRunner {
       if (handler.everyMs === undefined) continue;
       this.#scheduled.set(handler.kind, periodicSlot(handler.kind, handler.everyMs, now).dedupeKey);
     }
+    if (this.#stopping) {
+      // Stopped while claiming: give the jobs back rather than start handlers nobody waits for.
+      await this.#releaseAll(jobs);
+      return { reclaimed, claimed: jobs.length, done: 0, retrying: 0, dead: 0, lost: jobs.length };
+    }
     const outcomes = await Promise.all(jobs.map((job) => this.#start(job)));
     const count = (outcome: Outcome) => outcomes.filter((o) => o === outcome).length;
     return {
@@ -189,10 +194,15 @@ export class JobRunner {
     const first = await Promise.race([settled, graceOver]);
     clearTimeout(timer);
     if (first !== 'grace over') return;
+    const unfinished = [...this.#inFlight.values()].map(({ job }) => job);
+    for (const job of unfinished) this.#inFlight.delete(job.id);
+    await this.#releaseAll(unfinished);
+  }
+
+  async #releaseAll(jobs: readonly Job[]): Promise<void> {
     const now = this.#clock.now().toISOString();
     await Promise.all(
-      [...this.#inFlight.values()].map(async ({ job }) => {
-        this.#inFlight.delete(job.id);
+      jobs.map(async (job) => {
         try {
           await this.#store.transaction((tx) =>
             tx.releaseJob({ id: job.id, owner: this.owner, now }),
@@ -225,6 +235,8 @@ export class JobRunner {
   async #run(job: Job, controller: AbortController): Promise<Outcome> {
     const handler = this.#handlers.get(job.kind) as JobHandler;
     const heartbeat = setInterval(() => void this.#renew(job, controller), this.#leaseMs / 3);
+    // A handler that never settles must not keep the process alive after stop().
+    heartbeat.unref();
     let failure: { error: unknown } | undefined;
     try {
       await handler.run(job, { signal: controller.signal });
