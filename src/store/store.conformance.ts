@@ -14,9 +14,8 @@ import { hashChildren, hashLeafText } from '../core/audit-log/merkle-hash.ts';
 import { perfectSubtrees, rangeHash } from '../core/audit-log/merkle-tree.ts';
 import type { WebhookDelivery } from '../core/webhooks/webhook-source.ts';
 import { runControlConformance } from './control.conformance.ts';
-import { runListingConformance } from './listing.conformance.ts';
-import { runSignatureConformance } from './signature.conformance.ts';
 import { describeJobQueue } from './job-queue.conformance.ts';
+import { runListingConformance } from './listing.conformance.ts';
 import { runSignatureConformance } from './signature.conformance.ts';
 import { type Store, StoreConflictError } from './store.ts';
 

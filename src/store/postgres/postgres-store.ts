@@ -35,6 +35,7 @@ import type {
   WebhookDelivery,
   WebhookSource,
 } from '../../core/webhooks/webhook-source.ts';
+import { decodeSeqCursor, encodeSeqCursor } from '../cursor.ts';
 import { countRelease } from '../dashboard-upkeep.ts';
 import { nextReleaseCursor, releaseListingSql } from '../release-listing-sql.ts';
 import {
