@@ -21,6 +21,7 @@ import { importRoutes } from './routes/imports.ts';
 import { integrationRoutes } from './routes/integrations.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { logRoutes } from './routes/log.ts';
+import { outboundWebhookRoutes } from './routes/outbound-webhooks.ts';
 import { policyRoutes } from './routes/policies.ts';
 import { releaseRoutes } from './routes/releases.ts';
 
@@ -34,6 +35,7 @@ export const ALL_ROUTES: readonly Route[] = [
   ...changeRoutes,
   ...exceptionRoutes,
   ...approvalRoutes,
+  ...outboundWebhookRoutes,
   ...accessRoutes,
   ...hookRoutes,
   ...integrationRoutes,

@@ -17,6 +17,7 @@ import {
   SignatureJson,
   SigningViewJson,
 } from '../core/wire-schemas-policy.ts';
+import { OutboundWebhookJson, OutboundWebhookListJson } from '../core/wire-schemas-webhooks.ts';
 import type { PolicyClient } from './policy-client.ts';
 
 /** The http client's request function: method, path, answer schema, optional body. */
@@ -113,6 +114,13 @@ export function httpPolicyClient(call: HttpCall): PolicyClient {
     createDelegation: async (input) =>
       (await call('POST', '/v1/delegations', DelegationJson, { json: input })).data,
     listDelegations: async () => (await call('GET', '/v1/delegations', DelegationListJson)).data,
+    addOutboundWebhook: async (input) =>
+      (await call('POST', '/v1/webhooks', OutboundWebhookJson, { json: input })).data,
+    listOutboundWebhooks: async () =>
+      (await call('GET', '/v1/webhooks', OutboundWebhookListJson)).data,
+    async removeOutboundWebhook(id) {
+      await call('DELETE', `/v1/webhooks/${enc(id)}`, z.unknown());
+    },
     decideGate: async (idOrTag, environment) =>
       (
         await call(

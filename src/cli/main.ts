@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { globalAgent as httpAgent } from 'node:http';
+import { globalAgent as httpsAgent } from 'node:https';
 import { Command, CommanderError } from 'commander';
 import { DossierError } from '../core/errors.ts';
 import { CheckFailed } from './check-failed.ts';
@@ -19,6 +21,7 @@ import { registerPolicy } from './commands/policy.ts';
 import { registerRelease } from './commands/release.ts';
 import { registerServe, type ServeExtensions } from './commands/serve.ts';
 import { registerService } from './commands/service.ts';
+import { registerWebhook } from './commands/webhook.ts';
 import { EXIT, type ExitCode, exitCodeOf } from './exit-codes.ts';
 import { type Output, stdio } from './output.ts';
 
@@ -56,6 +59,7 @@ export function buildProgram(io: Output, extensions: ServeExtensions = {}): Comm
   registerGate(program, io);
   registerException(program, io);
   registerApprove(program, io);
+  registerWebhook(program, io);
   registerLog(program, io);
   registerDossier(program, io);
   registerInspect(program, io);
@@ -109,4 +113,8 @@ function reportError(error: unknown, io: Output): ExitCode {
 
 if (import.meta.main) {
   process.exitCode = await run(process.argv.slice(2));
+  // A command that has answered is done: idle keep-alive connections to the server must not hold
+  // the process open (a pipeline step would wait for the agent's socket timeout).
+  httpAgent.destroy();
+  httpsAgent.destroy();
 }

@@ -17,6 +17,11 @@ import type {
   SigningViewJson,
 } from '../core/wire-schemas-policy.ts';
 
+import type {
+  OutboundWebhookJson,
+  OutboundWebhookListJson,
+} from '../core/wire-schemas-webhooks.ts';
+
 type Json<T extends z.ZodType> = z.output<T>;
 
 /** What the CLI asks about policies, services, change requests, risk, deployments and gates. */
@@ -58,4 +63,7 @@ export interface PolicyClient {
   meetCondition(signatureId: string, evidenceId: string): Promise<void>;
   createDelegation(input: Record<string, unknown>): Promise<Json<typeof DelegationJson>>;
   listDelegations(): Promise<Json<typeof DelegationListJson>>;
+  addOutboundWebhook(input: Record<string, unknown>): Promise<Json<typeof OutboundWebhookJson>>;
+  listOutboundWebhooks(): Promise<Json<typeof OutboundWebhookListJson>>;
+  removeOutboundWebhook(id: string): Promise<void>;
 }

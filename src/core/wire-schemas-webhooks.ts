@@ -54,3 +54,17 @@ export const AddedIntegrationJson = z
   .object({ integration: IntegrationJson, replaced: z.boolean() })
   .meta({ id: 'AddedIntegration' });
 export type AddedIntegrationJson = z.infer<typeof AddedIntegrationJson>;
+
+export const OutboundWebhookJson = z
+  .object({
+    id: z.string(),
+    url: z.string(),
+    events: z.array(z.string()),
+    createdAt: z.string(),
+    createdBy: z.string(),
+  })
+  .meta({ id: 'OutboundWebhook' });
+
+export const OutboundWebhookListJson = z
+  .object({ items: z.array(OutboundWebhookJson) })
+  .meta({ id: 'OutboundWebhookList' });

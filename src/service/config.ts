@@ -51,6 +51,25 @@ export const SETTINGS = {
     env: 'DOSSIER_CHECKPOINT_INTERVAL_MS',
     default: 60_000, // 1 min; 0: no periodic checkpoints
   },
+  // Outbound: commit statuses on GitHub / GitLab, links back to Dossier, webhook targets.
+  publicUrl: { flag: undefined, env: 'DOSSIER_PUBLIC_URL', default: undefined },
+  githubApiUrl: {
+    flag: undefined,
+    env: 'DOSSIER_GITHUB_API_URL',
+    default: 'https://api.github.com',
+  },
+  githubToken: { flag: undefined, env: 'DOSSIER_GITHUB_TOKEN', default: undefined },
+  gitlabApiUrl: {
+    flag: undefined,
+    env: 'DOSSIER_GITLAB_API_URL',
+    default: 'https://gitlab.com/api/v4',
+  },
+  gitlabToken: { flag: undefined, env: 'DOSSIER_GITLAB_TOKEN', default: undefined },
+  webhookAllowPrivate: {
+    flag: undefined,
+    env: 'DOSSIER_WEBHOOK_ALLOW_PRIVATE',
+    default: 'false',
+  },
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -58,6 +77,9 @@ export type SettingName = keyof typeof SETTINGS;
 const webhookSecret = z.string().refine((value) => webhookSecretProblem(value) === undefined, {
   error: (issue) => webhookSecretProblem(String(issue.input)) ?? 'invalid',
 });
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+  .transform((value) => value.replace(/\/+$/, ''));
 const milliseconds = (min: number) =>
   z.coerce
     .number({ error: 'must be a number of milliseconds' })
@@ -100,6 +122,14 @@ const ConfigSchema = z
     jobPollIntervalMs: milliseconds(0),
     jobLeaseMs: milliseconds(1000),
     checkpointIntervalMs: milliseconds(0),
+    publicUrl: httpUrl.optional(),
+    githubApiUrl: httpUrl,
+    githubToken: z.string().min(1).optional(),
+    gitlabApiUrl: httpUrl,
+    gitlabToken: z.string().min(1).optional(),
+    webhookAllowPrivate: z
+      .enum(['true', 'false'], { error: 'must be true or false' })
+      .transform((value) => value === 'true'),
   })
   .strict();
 

@@ -32,6 +32,7 @@ import { importLegacyRelease } from './import-legacy-release.ts';
 import { addIntegration, listIntegrations, removeIntegration } from './integrations.ts';
 import { type ListJobsOptions, listJobs } from './jobs/list-jobs.ts';
 import { oidcVerifier } from './oidc.ts';
+import { addWebhook, listWebhooks, removeWebhook } from './outbound/webhook-subscriptions.ts';
 import { createChange, getChange, listChanges } from './policy/changes.ts';
 import { listDeployments, recordDeployment } from './policy/deployments.ts';
 import { decideGate, gateHistory } from './policy/gate.ts';
@@ -125,6 +126,11 @@ export function createServices(deps: ServiceDeps) {
         withdrawApproval(deps, actor, signatureId, input),
       meetCondition: (actor: Actor, signatureId: string, evidenceId: string) =>
         meetCondition(deps, actor, signatureId, evidenceId),
+    },
+    outboundWebhooks: {
+      add: (actor: Actor, input: unknown) => addWebhook(deps, actor, input),
+      list: (actor: Actor) => listWebhooks(deps, actor),
+      remove: (actor: Actor, id: string) => removeWebhook(deps, actor, id),
     },
     delegations: {
       create: (actor: Actor, input: unknown) => createDelegation(deps, actor, input),

@@ -1,6 +1,7 @@
 import type { Delegation } from '../core/approval/delegation.ts';
 import type { ConditionFulfilment, SignatureRecord } from '../core/approval/signature.ts';
 import type { ExceptionRecord } from '../core/exception/exception.ts';
+import type { OutboundWebhook } from '../core/outbound/outbound-webhook.ts';
 
 /** Row mappers for signatures and exceptions, shared by both adapters (JSON as text or decoded). */
 type Row = Record<string, unknown>;
@@ -40,4 +41,17 @@ export function toException(row: Row): ExceptionRecord {
 
 export function toDelegation(row: Row): Delegation {
   return json<Delegation>(row.record);
+}
+
+export function toOutboundWebhook(row: Row): OutboundWebhook {
+  return {
+    id: String(row.id),
+    url: String(row.url),
+    secret: String(row.secret),
+    events: (typeof row.events === 'string'
+      ? JSON.parse(row.events)
+      : row.events) as OutboundWebhook['events'],
+    createdAt: String(row.created_at),
+    createdBy: String(row.created_by),
+  };
 }

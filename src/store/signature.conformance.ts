@@ -146,5 +146,22 @@ export function runSignatureConformance({ name, open }: StoreConformanceOptions)
         (error) => error instanceof StoreConflictError,
       );
     });
+
+    it('adds, lists and removes outbound webhook subscriptions', async () => {
+      const webhook = {
+        id: `owh_${Math.random().toString(36).slice(2)}`,
+        url: 'https://hooks.example/dossier',
+        secret: 'a-secret-of-enough-length',
+        events: ['gate.changed' as const, 'approval.given' as const],
+        createdAt: T,
+        createdBy: 'user:root',
+      };
+      await store.transaction((tx) => tx.insertOutboundWebhook(webhook));
+      assert.deepEqual(await store.getOutboundWebhook(webhook.id), webhook);
+      assert.ok((await store.listOutboundWebhooks()).some((w) => w.id === webhook.id));
+      assert.equal(await store.transaction((tx) => tx.deleteOutboundWebhook(webhook.id)), true);
+      assert.equal(await store.transaction((tx) => tx.deleteOutboundWebhook(webhook.id)), false);
+      assert.equal(await store.getOutboundWebhook(webhook.id), undefined);
+    });
   });
 }

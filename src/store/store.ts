@@ -14,6 +14,7 @@ import type { Deployment, DeploymentStatus } from '../core/deployment/deployment
 import type { Evidence, EvidenceKind } from '../core/evidence-record.ts';
 import type { ExceptionRecord } from '../core/exception/exception.ts';
 import type { Job, JobState } from '../core/job.ts';
+import type { OutboundWebhook } from '../core/outbound/outbound-webhook.ts';
 import type { Page } from '../core/page.ts';
 import type { GateDecisionHead, GateDecisionRecord } from '../core/policy/gate-record.ts';
 import type {
@@ -258,6 +259,9 @@ export interface StoreReader {
   listDelegationsTo(delegate: string): Promise<Delegation[]>;
   /** Newest first. */
   listDelegations(limit: number): Promise<Delegation[]>;
+  /** Outbound webhook subscriptions, oldest first. */
+  listOutboundWebhooks(): Promise<OutboundWebhook[]>;
+  getOutboundWebhook(id: string): Promise<OutboundWebhook | undefined>;
   getWebhookDelivery(
     source: WebhookSource,
     deliveryId: string,
@@ -352,6 +356,9 @@ export interface StoreTx extends StoreReader {
   /** Stores an exception request (its `approval` must be null). */
   insertException(exception: ExceptionRecord): Promise<void>;
   insertDelegation(delegation: Delegation): Promise<void>;
+  insertOutboundWebhook(webhook: OutboundWebhook): Promise<void>;
+  /** Removes a subscription; false when there was none. */
+  deleteOutboundWebhook(id: string): Promise<boolean>;
   /** Records the approval of an exception; a second approval is a conflict. */
   insertExceptionApproval(
     exceptionId: string,

@@ -60,7 +60,9 @@ describe('dossier serve runs background jobs; dossier jobs list shows them', () 
   });
 
   it('lists the done checkpoint jobs with counts, as a table and as JSON', async () => {
-    const page = JSON.parse((await jobs('--state', 'done', '--json')).stdout) as JobPageJson;
+    const page = JSON.parse(
+      (await jobs('--state', 'done', '--kind', 'log.checkpoint', '--json')).stdout,
+    ) as JobPageJson;
     assert.ok(page.items.length > 0);
     for (const job of page.items) {
       assert.equal(job.state, 'done');

@@ -25,6 +25,8 @@ export const AUDIT_ACTIONS = [
   'signature.refused',
   'signature.condition_met',
   'delegation.created',
+  'webhook.subscribed',
+  'webhook.removed',
   'token.revoked',
   'user.created',
   'user.disabled',

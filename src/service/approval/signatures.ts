@@ -20,6 +20,7 @@ import type { Release } from '../../core/release.ts';
 import type { StoreReader } from '../../store/store.ts';
 import type { ServiceDeps } from '../deps.ts';
 import { invalidInput, toInputIssues } from '../input-issues.ts';
+import { queueEvent } from '../outbound/notify.ts';
 import { gatePolicyFor } from '../policy/policies.ts';
 import { getRelease } from '../release-queries.ts';
 
@@ -159,6 +160,19 @@ export async function approve(
         : null,
     };
     await tx.insertSignature(signature);
+    await queueEvent(tx, deps, {
+      event: 'approval.given',
+      key: signature.id,
+      data: {
+        release: { id: release.id, tag: release.tag, service: release.service },
+        signature: signature.id,
+        role,
+        meaning,
+        signer: { ...signature.signer },
+        onBehalfOf: delegation?.onBehalfOf ?? null,
+        signedAt: signature.signedAt,
+      },
+    });
     await tx.appendAudit({
       time: signature.signedAt,
       actor: actor.id,

@@ -12,7 +12,14 @@ import { createJobRunner } from './start-job-runner.ts';
 
 const admin: Actor = { id: 'token:admin', roles: ['admin'] };
 const MINUTE = 60_000;
-const settings = { jobPollIntervalMs: 1000, jobLeaseMs: MINUTE, checkpointIntervalMs: MINUTE };
+const settings = {
+  jobPollIntervalMs: 1000,
+  jobLeaseMs: MINUTE,
+  checkpointIntervalMs: MINUTE,
+  githubApiUrl: 'https://api.github.com',
+  gitlabApiUrl: 'https://gitlab.com/api/v4',
+  webhookAllowPrivate: false,
+};
 
 describe('the periodic checkpoint job', () => {
   let dataDir: string;

@@ -1,8 +1,15 @@
 import type { ServiceDeps } from '../deps.ts';
+import {
+  deliverJob,
+  eventFanOutJob,
+  exceptionsExpiringJob,
+  gateChangedJob,
+  type OutboundSettings,
+} from '../outbound/outbound-jobs.ts';
 import { checkpointJob } from './checkpoint-job.ts';
 import type { JobHandler } from './job-handler.ts';
 
-export interface JobSettings {
+export interface JobSettings extends OutboundSettings {
   /** Periodic checkpoint publishing, in ms; 0 schedules none (queued ones still run). */
   checkpointIntervalMs: number;
 }
@@ -12,5 +19,11 @@ export interface JobSettings {
  * and a line here; services queue its jobs with `enqueueJob` inside their own transactions.
  */
 export function builtInJobHandlers(deps: ServiceDeps, settings: JobSettings): JobHandler[] {
-  return [checkpointJob(deps, settings.checkpointIntervalMs || undefined)];
+  return [
+    checkpointJob(deps, settings.checkpointIntervalMs || undefined),
+    gateChangedJob(deps, settings),
+    eventFanOutJob(deps),
+    deliverJob(deps, settings),
+    exceptionsExpiringJob(deps),
+  ];
 }

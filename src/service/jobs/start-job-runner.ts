@@ -18,7 +18,18 @@ export interface JobRunnerSetup {
  */
 export function createJobRunner(
   services: Services,
-  config: Pick<Config, 'jobPollIntervalMs' | 'jobLeaseMs' | 'checkpointIntervalMs'>,
+  config: Pick<
+    Config,
+    | 'jobPollIntervalMs'
+    | 'jobLeaseMs'
+    | 'checkpointIntervalMs'
+    | 'publicUrl'
+    | 'githubApiUrl'
+    | 'githubToken'
+    | 'gitlabApiUrl'
+    | 'gitlabToken'
+    | 'webhookAllowPrivate'
+  >,
   setup: JobRunnerSetup = {},
 ): JobRunner | undefined {
   if (config.jobPollIntervalMs === 0) return undefined;

@@ -7,6 +7,7 @@ import { gateExceptions } from '../../core/exception/exception.ts';
 import { evaluateGate, type GateDecision } from '../../core/policy/evaluate-gate.ts';
 import type { GateDecisionHead } from '../../core/policy/gate-record.ts';
 import type { ServiceDeps } from '../deps.ts';
+import { queueGateChanged } from '../outbound/notify.ts';
 import { getRelease } from '../release-queries.ts';
 import { gatePolicyFor } from './policies.ts';
 
@@ -131,6 +132,11 @@ async function recordDecision(
       decidedAt: now.toISOString(),
       decidedBy: actor.id,
       body: decision,
+    });
+    await queueGateChanged(tx, deps, {
+      releaseId: decision.releaseId,
+      environment: decision.environment,
+      decisionHash: decision.decisionHash,
     });
     await tx.appendAudit({
       time: record.decidedAt,

@@ -637,4 +637,21 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         FOR EACH STATEMENT EXECUTE FUNCTION refuse_change('delegations are write-once');
     `,
   },
+  {
+    version: 12,
+    name: 'outbound webhook subscriptions',
+    sql: `
+      -- Receivers of release events. The secret signs each body, so it is kept as given (like
+      -- inbound webhook secrets); protect the database and its backups.
+      CREATE TABLE outbound_webhooks (
+        seq        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id         text NOT NULL CONSTRAINT outbound_webhooks_id_unique UNIQUE,
+        url        text NOT NULL,
+        secret     text NOT NULL,
+        events     text[] NOT NULL,
+        created_at text NOT NULL,
+        created_by text NOT NULL
+      );
+    `,
+  },
 ];

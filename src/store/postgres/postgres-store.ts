@@ -23,6 +23,7 @@ import type { Deployment } from '../../core/deployment/deployment.ts';
 import type { Evidence, EvidenceKind } from '../../core/evidence-record.ts';
 import type { ExceptionRecord } from '../../core/exception/exception.ts';
 import { emptyJobCounts, type Job, type JobState } from '../../core/job.ts';
+import type { OutboundWebhook } from '../../core/outbound/outbound-webhook.ts';
 import type { Page } from '../../core/page.ts';
 import type { GateDecisionRecord } from '../../core/policy/gate-record.ts';
 import type { PolicyActivation, PolicyVersion } from '../../core/policy/policy-version.ts';
@@ -177,6 +178,14 @@ class PostgresReads implements StoreReader {
 
   listDelegations(limit: number) {
     return this.signing.listDelegations(limit);
+  }
+
+  listOutboundWebhooks() {
+    return this.signing.listOutboundWebhooks();
+  }
+
+  getOutboundWebhook(id: string) {
+    return this.signing.getOutboundWebhook(id);
   }
 
   async getReleaseById(id: string): Promise<Release | undefined> {
@@ -1015,6 +1024,14 @@ export class PostgresWrites extends PostgresReads implements StoreTx {
 
   insertConditionFulfilment(fulfilment: ConditionFulfilment) {
     return this.signing.insertConditionFulfilment(fulfilment);
+  }
+
+  insertOutboundWebhook(webhook: OutboundWebhook) {
+    return this.signing.insertOutboundWebhook(webhook);
+  }
+
+  deleteOutboundWebhook(id: string) {
+    return this.signing.deleteOutboundWebhook(id);
   }
 
   insertDelegation(delegation: Delegation) {

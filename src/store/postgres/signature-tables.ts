@@ -1,7 +1,14 @@
 import type { Delegation } from '../../core/approval/delegation.ts';
 import type { ConditionFulfilment, SignatureRecord } from '../../core/approval/signature.ts';
 import type { ExceptionRecord } from '../../core/exception/exception.ts';
-import { toDelegation, toException, toFulfilment, toSignature } from '../signature-rows.ts';
+import type { OutboundWebhook } from '../../core/outbound/outbound-webhook.ts';
+import {
+  toDelegation,
+  toException,
+  toFulfilment,
+  toOutboundWebhook,
+  toSignature,
+} from '../signature-rows.ts';
 
 type Row = Record<string, unknown>;
 type Run = (sql: string, values?: readonly unknown[]) => Promise<Row[]>;
@@ -13,6 +20,7 @@ export function signatureTablesIn(s: string) {
     exceptions: `${s}.exceptions`,
     exceptionApprovals: `${s}.exception_approvals`,
     delegations: `${s}.delegations`,
+    outboundWebhooks: `${s}.outbound_webhooks`,
     releases: `${s}.releases`,
   };
 }
@@ -91,6 +99,40 @@ export class PostgresSignatureTables {
       `INSERT INTO ${this.#t.delegations} (id, delegator, delegate, record) VALUES ($1, $2, $3, $4)`,
       [delegation.id, delegation.delegator, delegation.delegate, JSON.stringify(delegation)],
     );
+  }
+
+  async listOutboundWebhooks(): Promise<OutboundWebhook[]> {
+    return (await this.#run(`SELECT * FROM ${this.#t.outboundWebhooks} ORDER BY seq`)).map(
+      toOutboundWebhook,
+    );
+  }
+
+  async getOutboundWebhook(id: string): Promise<OutboundWebhook | undefined> {
+    const [row] = await this.#run(`SELECT * FROM ${this.#t.outboundWebhooks} WHERE id = $1`, [id]);
+    return row ? toOutboundWebhook(row) : undefined;
+  }
+
+  async insertOutboundWebhook(webhook: OutboundWebhook): Promise<void> {
+    await this.#run(
+      `INSERT INTO ${this.#t.outboundWebhooks} (id, url, secret, events, created_at, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [
+        webhook.id,
+        webhook.url,
+        webhook.secret,
+        webhook.events,
+        webhook.createdAt,
+        webhook.createdBy,
+      ],
+    );
+  }
+
+  async deleteOutboundWebhook(id: string): Promise<boolean> {
+    const rows = await this.#run(
+      `DELETE FROM ${this.#t.outboundWebhooks} WHERE id = $1 RETURNING id`,
+      [id],
+    );
+    return rows.length > 0;
   }
 
   async listExceptions(limit: number): Promise<ExceptionRecord[]> {

@@ -620,4 +620,21 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'delegations are write-once'); END;
     `,
   },
+  {
+    version: 11,
+    name: 'outbound webhook subscriptions',
+    sql: `
+      -- Receivers of release events. The secret signs each body, so it is kept as given (like
+      -- inbound webhook secrets); protect the database and its backups.
+      CREATE TABLE outbound_webhooks (
+        seq        INTEGER PRIMARY KEY,
+        id         TEXT NOT NULL UNIQUE,
+        url        TEXT NOT NULL,
+        secret     TEXT NOT NULL,
+        events     TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL
+      );
+    `,
+  },
 ];

@@ -2,7 +2,14 @@ import type { SQLInputValue, StatementSync } from 'node:sqlite';
 import type { Delegation } from '../../core/approval/delegation.ts';
 import type { ConditionFulfilment, SignatureRecord } from '../../core/approval/signature.ts';
 import type { ExceptionRecord } from '../../core/exception/exception.ts';
-import { toDelegation, toException, toFulfilment, toSignature } from '../signature-rows.ts';
+import type { OutboundWebhook } from '../../core/outbound/outbound-webhook.ts';
+import {
+  toDelegation,
+  toException,
+  toFulfilment,
+  toOutboundWebhook,
+  toSignature,
+} from '../signature-rows.ts';
 
 type Prepare = (sql: string) => StatementSync;
 type Run = (sql: string, params: Record<string, SQLInputValue>) => void;
@@ -59,6 +66,15 @@ export class SqliteSignatureReads {
       .map(toDelegation);
   }
 
+  listOutboundWebhooks(): OutboundWebhook[] {
+    return this.#q('SELECT * FROM outbound_webhooks ORDER BY seq').all().map(toOutboundWebhook);
+  }
+
+  getOutboundWebhook(id: string): OutboundWebhook | undefined {
+    const row = this.#q('SELECT * FROM outbound_webhooks WHERE id = ?').get(id);
+    return row ? toOutboundWebhook(row) : undefined;
+  }
+
   listExceptions(limit: number): ExceptionRecord[] {
     return this.#q(`${EXCEPTION_SELECT} ORDER BY e.seq DESC LIMIT ?`).all(limit).map(toException);
   }
@@ -66,8 +82,15 @@ export class SqliteSignatureReads {
 
 export class SqliteSignatureWrites {
   readonly #run: Run;
-  constructor(run: Run) {
+  readonly #q: Prepare;
+  constructor(run: Run, prepare: Prepare) {
     this.#run = run;
+    this.#q = prepare;
+  }
+
+  deleteOutboundWebhook(id: string): boolean {
+    this.#run('DELETE FROM outbound_webhooks WHERE id = $id', { $id: id });
+    return Number(this.#q('SELECT changes() AS n').get()?.n) === 1;
   }
 
   insertSignature(signature: SignatureRecord): void {
@@ -98,6 +121,21 @@ export class SqliteSignatureWrites {
         $evidenceId: fulfilment.evidenceId,
         $metAt: fulfilment.metAt,
         $metBy: fulfilment.metBy,
+      },
+    );
+  }
+
+  insertOutboundWebhook(webhook: OutboundWebhook): void {
+    this.#run(
+      `INSERT INTO outbound_webhooks (id, url, secret, events, created_at, created_by)
+       VALUES ($id, $url, $secret, $events, $createdAt, $createdBy)`,
+      {
+        $id: webhook.id,
+        $url: webhook.url,
+        $secret: webhook.secret,
+        $events: JSON.stringify(webhook.events),
+        $createdAt: webhook.createdAt,
+        $createdBy: webhook.createdBy,
       },
     );
   }

@@ -29,6 +29,7 @@ import type { Deployment } from '../../core/deployment/deployment.ts';
 import type { Evidence, EvidenceKind } from '../../core/evidence-record.ts';
 import type { ExceptionRecord } from '../../core/exception/exception.ts';
 import { emptyJobCounts, type Job, type JobState } from '../../core/job.ts';
+import type { OutboundWebhook } from '../../core/outbound/outbound-webhook.ts';
 import type { Page } from '../../core/page.ts';
 import type { GateDecisionRecord } from '../../core/policy/gate-record.ts';
 import type { PolicyActivation, PolicyVersion } from '../../core/policy/policy-version.ts';
@@ -167,6 +168,14 @@ class SqliteReads implements StoreReader {
 
   async listDelegations(limit: number) {
     return this.#signatures.listDelegations(limit);
+  }
+
+  async listOutboundWebhooks() {
+    return this.#signatures.listOutboundWebhooks();
+  }
+
+  async getOutboundWebhook(id: string) {
+    return this.#signatures.getOutboundWebhook(id);
   }
 
   protected statement(sql: string): StatementSync {
@@ -570,7 +579,10 @@ class SqliteWrites extends SqliteReads implements StoreTx {
     (sql) => this.statement(sql),
     (sql, params) => this.#run(sql, params),
   );
-  readonly #signatureWrites = new SqliteSignatureWrites((sql, params) => this.#run(sql, params));
+  readonly #signatureWrites = new SqliteSignatureWrites(
+    (sql, params) => this.#run(sql, params),
+    (sql) => this.statement(sql),
+  );
 
   /** The single writer connection already serializes transactions. */
   async lockRelease(_releaseId: string): Promise<void> {}
@@ -581,6 +593,14 @@ class SqliteWrites extends SqliteReads implements StoreTx {
 
   async insertConditionFulfilment(fulfilment: ConditionFulfilment): Promise<void> {
     this.#signatureWrites.insertConditionFulfilment(fulfilment);
+  }
+
+  async insertOutboundWebhook(webhook: OutboundWebhook): Promise<void> {
+    this.#signatureWrites.insertOutboundWebhook(webhook);
+  }
+
+  async deleteOutboundWebhook(id: string): Promise<boolean> {
+    return this.#signatureWrites.deleteOutboundWebhook(id);
   }
 
   async insertDelegation(delegation: Delegation): Promise<void> {
