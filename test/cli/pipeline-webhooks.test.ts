@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { hmacSha256Header } from '../../src/core/webhooks/verify-signature.ts';
@@ -44,13 +45,54 @@ describe('a pipeline played from CLI calls and recorded GitHub webhooks', () => 
     });
   };
 
+  // GitHub's statuses API, as the server reaches it: checks the path and headers, keeps the body.
+  const statuses: Array<{
+    path: string;
+    body: { state: string; context: string; description: string };
+  }> = [];
+  const github = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const authorized = request.headers.authorization === 'Bearer ghs_pipeline_token';
+      const json = request.headers.accept === 'application/vnd.github+json';
+      if (request.method !== 'POST' || !authorized || !json) {
+        response.writeHead(401).end();
+        return;
+      }
+      statuses.push({
+        path: request.url ?? '',
+        body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+      });
+      response.writeHead(201, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  const statusCount = async (count: number) => {
+    for (let i = 0; i < 200 && statuses.length < count; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.equal(statuses.length, count, JSON.stringify(statuses));
+    return statuses[count - 1];
+  };
+
   before(async () => {
-    server = await startServer();
+    await new Promise<void>((resolve) => github.listen(0, '127.0.0.1', resolve));
+    const address = github.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    server = await startServer({
+      env: {
+        DOSSIER_GITHUB_API_URL: `http://127.0.0.1:${port}`,
+        DOSSIER_GITHUB_TOKEN: 'ghs_pipeline_token',
+        DOSSIER_PUBLIC_URL: 'https://dossier.example',
+        DOSSIER_JOB_POLL_INTERVAL_MS: '100',
+      },
+    });
     env = serverEnv(server);
     dir = await makeTempDir('dossier-pipeline-');
   });
   after(async () => {
     await server.stop();
+    github.close();
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -131,13 +173,31 @@ describe('a pipeline played from CLI calls and recorded GitHub webhooks', () => 
       changeId,
     );
     assert.equal(created.code, 0, describeRun(created));
-    const attested = await dossier('attest', 'junit', PASSING_JUNIT, '--release', tag);
+    // attest runs in a GitHub Actions job: the CLI records the repository and run with the file.
+    const attested = await runDossier(['attest', 'junit', PASSING_JUNIT, '--release', tag], {
+      env: {
+        ...env,
+        GITHUB_ACTIONS: 'true',
+        GITHUB_REPOSITORY: 'acme/hello-world',
+        GITHUB_SHA: COMMIT,
+        GITHUB_REF_NAME: 'main',
+        GITHUB_RUN_ID: '4242',
+        GITHUB_SERVER_URL: 'https://github.com',
+        GITHUB_ACTOR: 'octocat',
+      },
+    });
     assert.equal(attested.code, 0, describeRun(attested));
 
     // gate: blocked, the CI run has not reported yet
     const blocked = await dossier('gate', tag, '--env', 'staging');
     assert.equal(blocked.code, 1, describeRun(blocked));
     assert.match(blocked.stdout, /ci-green +MISSING|no pipeline-run evidence/i);
+    // …and says so on the commit, as the developer sees it on the pull request
+    const failing = await statusCount(1);
+    assert.equal(failing?.path, `/repos/acme/hello-world/statuses/${COMMIT}`);
+    assert.equal(failing?.body.state, 'failure');
+    assert.equal(failing?.body.context, 'dossier/gate: staging');
+    assert.match(failing?.body.description ?? '', /^blocked: evidence:pipeline-run: /);
 
     // GitHub reports the finished workflow run for the commit
     const run = await deliver('workflow_run', workflowRun, 'delivery-run-1');
@@ -146,6 +206,9 @@ describe('a pipeline played from CLI calls and recorded GitHub webhooks', () => 
     const allowed = await dossier('gate', tag, '--env', 'staging');
     assert.equal(allowed.code, 0, describeRun(allowed));
     assert.match(allowed.stdout, /^ALLOWED: /);
+    const passing = await statusCount(2);
+    assert.equal(passing?.body.state, 'success');
+    assert.equal(passing?.body.context, 'dossier/gate: staging');
 
     // production waits for a deployment to staging, which GitHub reports
     const early = await dossier('gate', tag, '--env', 'production');
