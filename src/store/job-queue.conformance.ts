@@ -65,6 +65,23 @@ export function describeJobQueue(current: () => Store): void {
       assert.deepEqual((await get(job.id)).payload, job.payload);
     });
 
+    it('prunes only jobs done before the cut-off', async () => {
+      const kind = newKind();
+      const done = newJob(kind);
+      const waiting = newJob(kind, { runAt: at(1000) });
+      await enqueue(done);
+      await enqueue(waiting);
+      const [claimed] = await claim([kind], 'worker-p', at(1));
+      assert.equal(claimed?.id, done.id);
+      await current().transaction((t) =>
+        t.completeJob({ id: done.id, owner: 'worker-p', now: at(2) }),
+      );
+      assert.equal(await current().transaction((t) => t.pruneDoneJobs(at(2))), 0);
+      assert.ok((await current().transaction((t) => t.pruneDoneJobs(at(3)))) >= 1);
+      assert.equal(await current().getJob(done.id), undefined);
+      assert.equal((await get(waiting.id)).state, 'queued');
+    });
+
     it('commits a job only with the transaction that queued it', async () => {
       const job = newJob(newKind());
       const release = buildRelease();

@@ -400,6 +400,8 @@ export interface StoreTx extends StoreReader {
    * due at once, or `dead` if their attempts are used up. Returns how many were reclaimed.
    */
   reclaimExpiredJobs(now: string): Promise<number>;
+  /** Deletes jobs finished (`done`) before `before`; returns how many. Failed and dead ones stay. */
+  pruneDoneJobs(before: string): Promise<number>;
 }
 
 export interface Store extends StoreReader {

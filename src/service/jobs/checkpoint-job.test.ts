@@ -54,7 +54,8 @@ describe('the periodic checkpoint job', () => {
     const runner = createJobRunner(services, settings);
     assert.ok(runner);
     const result = await runner.poll();
-    assert.equal(result.done, 1);
+    // The other periodic kinds (exception notices, pruning) run in the same first poll.
+    assert.ok(result.done >= 1);
     const [checkpoint] = await checkpoints();
     assert.equal(checkpoint?.size, 2);
     const keys = services.log.keys().keys.map((key) => parseVerifierKey(key.verifierKey));

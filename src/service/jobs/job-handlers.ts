@@ -8,6 +8,7 @@ import {
 } from '../outbound/outbound-jobs.ts';
 import { checkpointJob } from './checkpoint-job.ts';
 import type { JobHandler } from './job-handler.ts';
+import { pruneJobsJob } from './prune-jobs-job.ts';
 
 export interface JobSettings extends OutboundSettings {
   /** Periodic checkpoint publishing, in ms; 0 schedules none (queued ones still run). */
@@ -25,5 +26,6 @@ export function builtInJobHandlers(deps: ServiceDeps, settings: JobSettings): Jo
     eventFanOutJob(deps),
     deliverJob(deps, settings),
     exceptionsExpiringJob(deps),
+    pruneJobsJob(deps),
   ];
 }

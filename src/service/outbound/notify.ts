@@ -16,11 +16,13 @@ export const DELIVER_JOB = 'webhook.deliver';
 export function queueGateChanged(
   tx: StoreTx,
   deps: Pick<ServiceDeps, 'clock' | 'ids'>,
-  decision: { releaseId: string; environment: string; decisionHash: string },
+  decision: { releaseId: string; environment: string; decisionHash: string; seq: number },
 ): Promise<boolean> {
+  // Keyed by the recorded decision, not its hash: a gate that flips back to an earlier answer
+  // is a new change and is announced again.
   return enqueueJob(tx, deps, {
     kind: GATE_CHANGED_JOB,
-    dedupeKey: `gate:${decision.releaseId}:${decision.environment}:${decision.decisionHash}`,
+    dedupeKey: `gate:${decision.releaseId}:${decision.environment}:${decision.seq}`,
     payload: { ...decision },
   });
 }

@@ -27,16 +27,21 @@ export function gateChangedJob(deps: Deps, settings: OutboundSettings): JobHandl
   return {
     kind: GATE_CHANGED_JOB,
     async run(job) {
-      const { releaseId, environment, decisionHash } = job.payload as Record<string, string>;
-      if (!releaseId || !environment || !decisionHash) {
-        throw new PermanentJobFailure('payload lacks releaseId, environment or decisionHash');
+      const { releaseId, environment, decisionHash, seq } = job.payload as {
+        releaseId?: string;
+        environment?: string;
+        decisionHash?: string;
+        seq?: number;
+      };
+      if (!releaseId || !environment || !decisionHash || seq === undefined) {
+        throw new PermanentJobFailure('payload lacks releaseId, environment, decisionHash or seq');
       }
       const release = await deps.store.getReleaseById(releaseId);
       const record = await deps.store.latestGateDecision(releaseId, environment);
       // A newer decision has its own job: this one's status would only be overwritten.
-      if (!release || record?.decisionHash !== decisionHash) return;
+      if (!release || record?.seq !== seq) return;
       await postCommitStatus(settings, release, record, await deps.store.listEvidence(releaseId));
-      const key = `${releaseId}:${environment}:${decisionHash}`;
+      const key = `${releaseId}:${environment}:${seq}`;
       const pending = record.body.outcomes.filter((o) => o.status === 'pending-approval');
       const data = {
         release: {

@@ -137,6 +137,7 @@ async function recordDecision(
       releaseId: decision.releaseId,
       environment: decision.environment,
       decisionHash: decision.decisionHash,
+      seq: record.seq,
     });
     await tx.appendAudit({
       time: record.decidedAt,

@@ -949,6 +949,14 @@ export class PostgresWrites extends PostgresReads implements StoreTx {
     return rows.length > 0;
   }
 
+  async pruneDoneJobs(before: string): Promise<number> {
+    const rows = await this.run(
+      `DELETE FROM ${this.t.jobs} WHERE state = 'done' AND updated_at < $1 RETURNING id`,
+      [before],
+    );
+    return rows.length;
+  }
+
   async completeJob(lease: JobLease): Promise<boolean> {
     const rows = await this.run(
       `UPDATE ${this.t.jobs} SET state = 'done', lease_owner = NULL, lease_expires_at = NULL,

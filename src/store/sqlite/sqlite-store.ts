@@ -938,6 +938,14 @@ class SqliteWrites extends SqliteReads implements StoreTx {
     );
   }
 
+  async pruneDoneJobs(before: string): Promise<number> {
+    return Number(
+      this.#run("DELETE FROM jobs WHERE state = 'done' AND updated_at < $before", {
+        $before: before,
+      }).changes,
+    );
+  }
+
   async completeJob(lease: JobLease): Promise<boolean> {
     return (
       this.#run(
