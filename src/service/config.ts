@@ -20,6 +20,7 @@ export const SETTINGS = {
   databaseUrl: { flag: '--database-url', env: 'DOSSIER_DATABASE_URL', default: undefined },
   databaseSchema: { flag: '--database-schema', env: 'DOSSIER_DATABASE_SCHEMA', default: 'public' },
   blobStore: { flag: '--blob-store', env: 'DOSSIER_BLOB_STORE', default: 'file' },
+  databasePoolSize: { flag: undefined, env: 'DOSSIER_DATABASE_POOL_SIZE', default: 10 },
   trustedRoot: { flag: '--trusted-root', env: 'DOSSIER_TRUSTED_ROOT', default: undefined },
   dsseKeys: { flag: '--dsse-keys', env: 'DOSSIER_DSSE_KEYS', default: undefined },
   accessConfig: { flag: '--access-config', env: 'DOSSIER_ACCESS_CONFIG', default: undefined },
@@ -108,6 +109,11 @@ const ConfigSchema = z
       .string()
       .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lowercase SQL identifier'),
     blobStore: z.enum(['file', 'postgres'], { error: 'must be file or postgres' }),
+    databasePoolSize: z.coerce
+      .number({ error: 'must be a number of connections' })
+      .int('must be a whole number')
+      .min(2, 'must be at least 2 (one for reads, one for transactions)')
+      .max(500, 'must be at most 500'),
     trustedRoot: z.string().min(1).optional(),
     dsseKeys: z.string().min(1).optional(),
     accessConfig: z.string().min(1).optional(),

@@ -43,6 +43,7 @@ export async function openDataDir(
         | 'dsseKeys'
         | 'databaseUrl'
         | 'databaseSchema'
+        | 'databasePoolSize'
         | 'blobStore'
         | 'accessConfig'
         | 'sessionTtlSeconds'
@@ -72,6 +73,7 @@ export async function openDataDir(
     ? await openPostgresStore({
         url: config.databaseUrl,
         schema: config.databaseSchema ?? 'public',
+        ...(config.databasePoolSize === undefined ? {} : { poolSize: config.databasePoolSize }),
       })
     : await openSqliteStore(join(dataDir, 'dossier.db'));
   const files = () => openFileBlobStore(join(dataDir, 'blobs'));
