@@ -201,4 +201,49 @@ describe('outbound: commit statuses and signed webhooks from the job queue', () 
     assert.equal(dead.length, 1);
     assert.match(dead[0]?.lastError ?? '', /resolves to an internal address \(127\.0\.0\.1\)/);
   });
+
+  it('posts GitLab commit statuses to the project path with PRIVATE-TOKEN, as GitLab expects', async () => {
+    const gitlab = await recorder(() => 201);
+    try {
+      const { release } = await t.services.releases.create(ci, {
+        service: 'lab-portal',
+        version: '1.0.0',
+        commit: COMMIT,
+      });
+      await t.services.evidence.attach(ci, {
+        release: release.id,
+        kind: 'junit',
+        name: 'junit.xml',
+        body: bytes(JUNIT),
+        ciContext: {
+          provider: 'gitlab-ci',
+          commit: COMMIT,
+          branch: 'main',
+          repository: 'lab/portal',
+          runId: '77',
+          runUrl: 'https://gitlab.example/lab/portal/-/pipelines/77',
+          actor: 'ann',
+        },
+      });
+      await t.services.gates.decide(ci, release.id, 'production');
+      const runner = createJobRunner(t.services, {
+        ...settings(true),
+        githubApiUrl: github.url,
+        gitlabApiUrl: `${gitlab.url}/api/v4`,
+        gitlabToken: 'glpat-test',
+      });
+      for (let i = 0; i < 10 && (await runner?.poll())?.claimed; i++);
+      assert.equal(gitlab.received.length, 1);
+      const [post] = gitlab.received;
+      assert.equal(post?.url, `/api/v4/projects/lab%2Fportal/statuses/${COMMIT}`);
+      assert.equal(post?.headers['private-token'], 'glpat-test');
+      const body = JSON.parse(post?.body ?? '{}');
+      assert.equal(body.state, 'failed');
+      assert.equal(body.name, 'dossier/gate: production');
+      assert.match(body.description, /^blocked: /);
+      assert.equal(body.target_url, `https://dossier.example/releases/${release.id}`);
+    } finally {
+      gitlab.server.close();
+    }
+  });
 });

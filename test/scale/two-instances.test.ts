@@ -10,9 +10,12 @@
  * (enqueued twice over while the uploads run) and the periodic checkpoint job. Every job runs
  * exactly once, by one of the two, and both take part.
  *
- * Not covered yet, because they do not exist yet: approvals and gate queries.
+ * Then two people sign the same release at the same instant through both instances while gate
+ * queries run through both: each signature counts once, a duplicate is refused, both instances
+ * answer the same decision, and each distinct decision is recorded once.
  */
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import type { AuditEntry } from '../../src/core/audit-log/audit-entry.ts';
 import type { CheckpointJson, EvidenceJson, JobPageJson } from '../../src/core/wire-schemas.ts';
@@ -344,6 +347,97 @@ await whenPostgresReachable('two dossier serve processes on one PostgreSQL schem
       assert.equal(new Set(slots).size, slots.length);
       for (const job of [...checkpointJobs, ...all.items.filter((j) => j.kind === PROBE_KIND)]) {
         if (job.state === 'done') assert.equal(job.attempts, 1, `${job.dedupeKey} ran twice`);
+      }
+    });
+
+    it('counts approvals signed at the same instant through both, and answers gate queries through both', async () => {
+      const send = (
+        instance: Instance,
+        method: string,
+        path: string,
+        body: unknown,
+        token?: string,
+      ) =>
+        fetch(`${instance.url}${path}`, {
+          method,
+          headers: {
+            authorization: `Bearer ${token ?? instance.token}`,
+            'content-type': typeof body === 'string' ? 'application/yaml' : 'application/json',
+          },
+          body: typeof body === 'string' ? body : JSON.stringify(body),
+        });
+      const policy = await readFile(
+        new URL('../fixtures/policies/approvals.yaml', import.meta.url),
+        'utf8',
+      );
+      assert.equal((await send(a, 'PUT', '/v1/policies/default', policy)).status, 200);
+      const sessions: Record<string, string> = {};
+      for (const [who, instance] of [
+        ['erin', a],
+        ['frank', b],
+      ] as const) {
+        const created = await send(a, 'POST', '/v1/users', {
+          username: who,
+          fullName: `${who} Example`,
+          password: `${who} password 1`,
+          roles: ['engineering'],
+        });
+        assert.equal(created.status, 201, await created.clone().text());
+        const login = await fetch(`${instance.url}/v1/sessions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username: who, password: `${who} password 1` }),
+        });
+        sessions[who] = (await login.json()).token;
+      }
+      const releaseId = releaseIds[0] as string;
+      const sign = (instance: Instance, who: string) =>
+        send(
+          instance,
+          'POST',
+          `/v1/releases/${releaseId}/approvals`,
+          { role: 'engineering', meaning: 'Code reviewed', password: `${who} password 1` },
+          sessions[who],
+        );
+      const gate = (instance: Instance) =>
+        getJson<{
+          decision: {
+            decisionHash: string;
+            outcomes: { id: string; status: string; reason: string }[];
+          };
+        }>(instance, `/v1/releases/${releaseId}/gate?env=production`);
+      const [signed, gates] = await Promise.all([
+        Promise.all([sign(a, 'erin'), sign(b, 'erin'), sign(b, 'frank')]),
+        Promise.all(Array.from({ length: 10 }, (_, i) => gate(both()[i % 2] as Instance))),
+      ]);
+      assert.deepEqual(
+        signed.map((response) => response.status).sort(),
+        [201, 201, 403],
+        'erin once, frank once; erin again is refused',
+      );
+      assert.ok(gates.length === 10);
+      const [viewA, viewB] = await Promise.all(
+        [a, b].map((instance) =>
+          getJson<{ signatures: { signer: { username: string }; status: string }[] }>(
+            instance,
+            `/v1/releases/${releaseId}/approvals`,
+          ),
+        ),
+      );
+      assert.deepEqual(viewA, viewB);
+      assert.deepEqual(viewA?.signatures.map((s) => s.signer.username).sort(), ['erin', 'frank']);
+      const [finalA, finalB] = await Promise.all([gate(a), gate(b)]);
+      assert.equal(finalA.decision.decisionHash, finalB.decision.decisionHash);
+      const engineering = finalA.decision.outcomes.find((o) => o.id === 'approval:engineering');
+      assert.equal(engineering?.status, 'passed', engineering?.reason);
+      // Each decision the gate gave was recorded once: no two recorded in a row are the same.
+      const history = await getJson<{ items: { environment: string; decisionHash: string }[] }>(
+        a,
+        `/v1/releases/${releaseId}/gate/history`,
+      );
+      const production = history.items.filter((item) => item.environment === 'production');
+      for (let i = 1; i < production.length; i++) {
+        assert.notEqual(production[i]?.decisionHash, production[i - 1]?.decisionHash);
       }
     });
 

@@ -99,12 +99,12 @@ export async function decideGate(
       changed: false,
     };
   }
-  const recorded = await recordDecision(deps, actor, release.service, decision, now, last);
+  const recorded = await recordDecision(deps, actor, release.service, decision, now);
   return {
     decision,
     policyVersion: activation.policyVersion,
-    recordedAt: recorded.decidedAt,
-    changed: true,
+    recordedAt: recorded.head.decidedAt,
+    changed: recorded.inserted,
   };
 }
 
@@ -114,14 +114,13 @@ async function recordDecision(
   service: string,
   decision: GateDecision,
   now: Date,
-  last: GateDecisionHead | undefined,
-): Promise<GateDecisionHead> {
+): Promise<{ head: GateDecisionHead; inserted: boolean }> {
   return deps.store.transaction(async (tx) => {
-    // Another request may have recorded the same decision since we read.
+    // Another request (on this instance or another) may have recorded the same decision since
+    // we read: hold the release so such requests take turns, then look again.
+    await tx.lockRelease(decision.releaseId);
     const latest = await tx.latestGateDecisionHead(decision.releaseId, decision.environment);
-    if (latest && latest.seq !== last?.seq && latest.decisionHash === decision.decisionHash) {
-      return latest;
-    }
+    if (latest?.decisionHash === decision.decisionHash) return { head: latest, inserted: false };
     const record = await tx.insertGateDecision({
       releaseId: decision.releaseId,
       service,
@@ -156,7 +155,7 @@ async function recordDecision(
           .map((outcome) => `${outcome.id}: ${outcome.status}`),
       },
     });
-    return record;
+    return { head: record, inserted: true };
   });
 }
 
