@@ -229,7 +229,11 @@ describe('signing and exceptions in Chromium', { skip, timeout: 180_000 }, () =>
     // Approving asked the gate again: the failed rule is now waived, naming the exception.
     const rule = releaseGate().locator('tr[data-outcome="tests-pass"][data-status="waived"]');
     await rule.waitFor();
-    assert.match(await textOf(rule), /exception exc_/);
+    const exceptionId = await exceptions
+      .locator('tr[data-state="active"]')
+      .getAttribute('data-exception');
+    assert.match(exceptionId ?? '', /^exc_/);
+    assert.match(await textOf(rule), new RegExp(`waived by ${exceptionId} `));
     // Still blocked: the QA signature is missing, and an exception never waives an approval.
     assert.match(await textOf(releaseGate().locator('h3')), /staging\s+blocked/);
   });

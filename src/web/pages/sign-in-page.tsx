@@ -110,8 +110,9 @@ export function SignInPage({ notice, onSignedIn, onToken }: SignInPageProps) {
           {checking ? 'Checking…' : 'Sign in'}
         </button>
       </form>
-      <details className="token-sign-in">
-        <summary>Operators: use an API token</summary>
+      {/* Open when it was a token that stopped being accepted: the operator signs in again there. */}
+      <details className="token-sign-in" open={notice === TOKEN_REJECTED}>
+        <summary className="disclosure">Operators: use an API token</summary>
         <form className="sign-in-form" onSubmit={submitToken} noValidate>
           <label htmlFor={tokenId}>API token</label>
           <input

@@ -70,7 +70,7 @@ export function ExceptionTable({ items, caption, onApproved, releaseTags }: Exce
                 <th scope="row">
                   <code>{exception.ruleId}</code>
                   <div className="muted small">
-                    <code>{exception.id}</code>
+                    <code className="break">{exception.id}</code>
                   </div>
                 </th>
                 <td>

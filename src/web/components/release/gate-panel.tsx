@@ -186,7 +186,7 @@ function GateDetails(props: GateDetailsProps) {
                 </td>
                 <td className="outcome-reason">
                   {outcome.reason}
-                  {outcome.exceptionId && (
+                  {outcome.exceptionId && !outcome.reason.includes(outcome.exceptionId) && (
                     <span className="muted">
                       {' '}
                       (exception <code>{outcome.exceptionId}</code>)

@@ -56,8 +56,11 @@ export function ApprovalsSection({
   const [signing, setSigning] = useState<string | null>(null);
   const [reload, setReload] = useState(0);
 
+  // Without a policy there is nothing to sign (the server answers 409): do not ask.
+  const hasPolicy = gates !== null && gates.policy !== null;
   // biome-ignore lint/correctness/useExhaustiveDependencies: generation and reload ask again
   useEffect(() => {
+    if (!hasPolicy) return;
     const abort = new AbortController();
     client.getApprovals(releaseTag, abort.signal).then(
       (next) => {
@@ -69,7 +72,7 @@ export function ApprovalsSection({
       },
     );
     return () => abort.abort();
-  }, [client, releaseTag, generation, reload]);
+  }, [client, releaseTag, generation, reload, hasPolicy]);
 
   const pending = pendingApprovalRoles(gates);
   const mine = pending.filter((role) => identity.roles.includes(role));
@@ -106,20 +109,22 @@ export function ApprovalsSection({
       )}
       {view && (
         <details className="signing-content">
-          <summary>
+          <summary className="disclosure">
             What a signature covers now (content hash <code>{view.contentHash.slice(0, 19)}…</code>)
           </summary>
           <ul className="signed-lines">
             {view.lines.map((line) => (
               <li key={line}>
-                <code>{line}</code>
+                <code className="signed-line">{line}</code>
               </li>
             ))}
           </ul>
         </details>
       )}
       <h3 className="summary-heading">Signatures</h3>
-      {view === null ? (
+      {gates !== null && !hasPolicy ? (
+        <p className="muted">No policy is active for this service, so nothing is signed yet.</p>
+      ) : view === null ? (
         <p className="muted">Loading…</p>
       ) : view.signatures.length === 0 ? (
         <p className="muted">Nobody has signed this release yet.</p>

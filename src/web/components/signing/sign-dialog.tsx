@@ -85,7 +85,7 @@ export function SignDialog({ releaseTag, role, view, onClose, onSigned }: SignDi
           <ul className="signed-lines" aria-label="What this signature covers">
             {view.lines.map((line) => (
               <li key={line}>
-                <code>{line}</code>
+                <code className="signed-line">{line}</code>
               </li>
             ))}
           </ul>
@@ -110,7 +110,7 @@ export function SignDialog({ releaseTag, role, view, onClose, onSigned }: SignDi
             required
           />
           <details className="condition">
-            <summary>Approve with a condition (optional)</summary>
+            <summary className="disclosure">Approve with a condition (optional)</summary>
             <label htmlFor={ids.condition}>Condition</label>
             <input
               id={ids.condition}
