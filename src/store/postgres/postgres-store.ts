@@ -205,6 +205,7 @@ class PostgresReads implements StoreReader {
         releases: this.t.releases,
         changes: this.t.control.changes,
         gateLatest: this.t.control.gateLatest,
+        gatePending: this.t.control.gateLatestPending,
       },
       param(value) {
         params.push(value);
