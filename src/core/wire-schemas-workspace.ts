@@ -27,6 +27,12 @@ export const ReleaseListQuery = z.object({
     .enum(GATE_FILTERS)
     .optional()
     .describe('latest recorded gate decision for env: allowed, blocked, or none recorded'),
+  pending: z
+    .enum(['mine'])
+    .optional()
+    .describe(
+      'mine: releases whose latest gate decision (in env, when given) waits for an approval by a role the caller holds',
+    ),
   sort: z.enum(RELEASE_SORTS).optional().describe('default created'),
   order: z.enum(SORT_ORDERS).optional().describe('default desc'),
 });

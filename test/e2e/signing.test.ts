@@ -216,6 +216,18 @@ describe('signing and exceptions in Chromium', { skip, timeout: 180_000 }, () =>
     assert.match(await textOf(page.getByTestId('signed-in-as')), /Quinn Quality \(quinn\)\s*qa/);
     // Signing out left the page where it was: signing in again shows the same release.
     await page.getByRole('heading', { name: tag, level: 1 }).waitFor();
+    // Quinn finds it again among the releases waiting for a role Quinn holds.
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Releases' })
+      .click();
+    await page.getByLabel('Pending my approval').check();
+    await page.getByRole('button', { name: 'Filter', exact: true }).click();
+    await page.waitForURL(/pending=mine/);
+    await page.getByText('Showing 1 release.').waitFor();
+    await page.screenshot({ path: join(screenshotDir, 'pending-my-approval.png') });
+    await page.getByRole('link', { name: tag, exact: true }).click();
+    await page.getByRole('heading', { name: tag, level: 1 }).waitFor();
     const exceptions = page.getByRole('region', { name: 'Exceptions' });
     const row = exceptions.locator('tr[data-state="requested"]');
     await row.waitFor();
@@ -296,6 +308,13 @@ describe('signing and exceptions in Chromium', { skip, timeout: 180_000 }, () =>
     assert.match(download.suggestedFilename(), /\.zip$/);
     const bytes = await readFile(await download.path());
     assert.equal(bytes.subarray(0, 2).toString('latin1'), 'PK');
+  });
+
+  it('no longer lists the release as pending once signed', async () => {
+    assert.ok(server);
+    await page.goto(`${server.url}/?pending=mine`);
+    await page.getByText('No release matches these filters.').waitFor();
+    assert.equal(await page.getByLabel('Pending my approval').isChecked(), true);
   });
 
   it('lists exceptions with their aging', async () => {
