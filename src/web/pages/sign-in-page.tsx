@@ -90,6 +90,7 @@ export function SignInPage({ notice, onSignedIn, onToken }: SignInPageProps) {
         <input
           id={usernameId}
           ref={usernameInput}
+          type="text"
           name="username"
           autoComplete="username"
           autoCapitalize="none"

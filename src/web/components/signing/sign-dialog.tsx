@@ -93,6 +93,7 @@ export function SignDialog({ releaseTag, role, view, onClose, onSigned }: SignDi
           <label htmlFor={ids.meaning}>Meaning of this signature</label>
           <input
             id={ids.meaning}
+            type="text"
             value={meaning}
             onChange={(event) => setMeaning(event.target.value)}
             required
@@ -114,6 +115,7 @@ export function SignDialog({ releaseTag, role, view, onClose, onSigned }: SignDi
             <label htmlFor={ids.condition}>Condition</label>
             <input
               id={ids.condition}
+              type="text"
               value={condition}
               onChange={(event) => setCondition(event.target.value)}
             />
