@@ -406,23 +406,25 @@ export function runListingConformance({ name, open }: StoreConformanceOptions): 
         );
         // p3 is asked twice and still waits for qa.
         for (let asked = 0; asked < 2; asked += 1) {
-          await tx.insertGateDecision(
-            gate(p3, 'production', 'blocked', [
+          await tx.insertGateDecision({
+            ...gate(p3, 'production', 'blocked', [
               outcome('approval:qa', 'pending-approval'),
               outcome('tests-pass', asked === 0 ? 'failed' : 'passed'),
             ]),
-          );
+            decidedAt: asked === 0 ? '2026-01-10T00:00:00.000Z' : '2026-01-12T09:00:00.000Z',
+          });
         }
         // p4's qa signed; now it waits for clinical only.
         await tx.insertGateDecision(
           gate(p4, 'production', 'blocked', [outcome('approval:qa', 'pending-approval')]),
         );
-        await tx.insertGateDecision(
-          gate(p4, 'production', 'blocked', [
+        await tx.insertGateDecision({
+          ...gate(p4, 'production', 'blocked', [
             outcome('approval:qa', 'passed'),
             outcome('approval:clinical', 'pending-approval'),
           ]),
-        );
+          decidedAt: '2026-01-12T09:00:00.000Z',
+        });
       });
     });
     after(async () => {
@@ -440,6 +442,20 @@ export function runListingConformance({ name, open }: StoreConformanceOptions): 
       assert.deepEqual(await tags({ pendingRoles: ['qa', 'clinical'] }), [p4.tag, p3.tag, p1.tag]);
       assert.deepEqual(await tags({ pendingRoles: ['engineering'] }), []);
       assert.deepEqual(await tags({ pendingRoles: [] }), []);
+    });
+
+    it('counts the releases waiting per role by the day the wait began', async () => {
+      const rows = sortBy(await store.pendingApprovals());
+      assert.deepEqual(
+        rows,
+        sortBy([
+          // p1 and p3 (whose second decision still waited: it keeps the first day).
+          { role: 'qa', day: '2026-01-10', releases: 2 },
+          { role: 'clinical', day: '2026-01-10', releases: 1 },
+          // p4 began waiting for clinical only with its second decision.
+          { role: 'clinical', day: '2026-01-12', releases: 1 },
+        ]),
+      );
     });
 
     it('combines with the environment, the service, the sort and the pages', async () => {

@@ -547,6 +547,10 @@ class PostgresReads implements StoreReader {
     return postgresDashboards(this.run, this.t.control).releaseThroughput(period);
   }
 
+  pendingApprovals() {
+    return postgresDashboards(this.run, this.t.control).pendingApprovals();
+  }
+
   evidenceGaps(period: DashboardPeriod) {
     return postgresDashboards(this.run, this.t.control).evidenceGaps(period);
   }

@@ -532,6 +532,10 @@ class SqliteReads implements StoreReader {
     return this.#dashboards.releaseThroughput(period);
   }
 
+  async pendingApprovals() {
+    return this.#dashboards.pendingApprovals();
+  }
+
   async evidenceGaps(period: DashboardPeriod) {
     return this.#dashboards.evidenceGaps(period);
   }
