@@ -24,6 +24,7 @@ import type {
   DeliveryDashboardJson,
   EvidenceDashboardJson,
   GateOverviewJson,
+  PendingApprovalsDashboardJson,
   ReleaseListQuery,
   ThroughputDashboardJson,
 } from '../core/wire-schemas-workspace.ts';
@@ -38,6 +39,7 @@ export type AuditEntry = AuditEntryJson;
 export type ThroughputDashboard = ThroughputDashboardJson;
 export type EvidenceDashboard = EvidenceDashboardJson;
 export type DeliveryDashboard = DeliveryDashboardJson;
+export type PendingApprovalsDashboard = PendingApprovalsDashboardJson;
 /** The release list's filters and sort, as the API names them. */
 export type ReleaseListFilters = Omit<z.input<typeof ReleaseListQuery>, 'limit' | 'cursor'>;
 export interface DashboardPeriod {
@@ -125,6 +127,7 @@ export interface ApiClient {
     period: DashboardPeriod & { env?: string },
     signal?: AbortSignal,
   ): Promise<DeliveryDashboard>;
+  pendingApprovals(signal?: AbortSignal): Promise<PendingApprovalsDashboard>;
   whoAmI(signal?: AbortSignal): Promise<Actor>;
   getUser(username: string, signal?: AbortSignal): Promise<User>;
   /** Ends the session the cookie names (and clears the cookie). */
@@ -233,6 +236,9 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     },
     delivery(period, signal) {
       return json<DeliveryDashboard>(`/v1/dashboards/delivery?${periodQuery(period)}`, signal);
+    },
+    pendingApprovals(signal) {
+      return json<PendingApprovalsDashboard>('/v1/dashboards/approvals', signal);
     },
     whoAmI(signal) {
       return json<Actor>('/v1/sessions/current', signal);

@@ -206,6 +206,30 @@ describe('signing and exceptions in Chromium', { skip, timeout: 180_000 }, () =>
     assert.match(await textOf(row), /erin/);
     // The requester cannot approve their own exception: no button is offered.
     assert.equal(await row.getByRole('button', { name: /Approve/ }).count(), 0);
+  });
+
+  it('shows the waiting approval and the requested exception on the dashboards', async () => {
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Dashboards' })
+      .click();
+    const approvals = page.locator('[data-dashboard="approvals"]');
+    await approvals.locator('.tile').first().waitFor();
+    assert.match(await textOf(approvals.locator('.tile').first()), /Waiting\s*1/);
+    await approvals.locator('details.figure-table summary').click();
+    assert.match(
+      await textOf(approvals.locator('tbody tr').first()),
+      /^qa\s*1\s*0\s*0\s*0\s*0\s*0\s*1$/,
+    );
+    const exceptions = page.locator('[data-dashboard="exceptions"]');
+    await exceptions.locator('.tile').first().waitFor();
+    assert.match(await textOf(exceptions.locator('.tile').first()), /requested\s*1/);
+    const box = await approvals.locator('canvas[role="img"]').boundingBox();
+    assert.ok(box && box.width > 200 && box.height > 100, 'the chart is drawn');
+    await page.screenshot({
+      path: join(screenshotDir, 'dashboards-approvals.png'),
+      fullPage: true,
+    });
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('Username').waitFor();
@@ -214,8 +238,6 @@ describe('signing and exceptions in Chromium', { skip, timeout: 180_000 }, () =>
   it('has a second person approve the exception, and the gate waives the rule', async () => {
     await signIn('quinn');
     assert.match(await textOf(page.getByTestId('signed-in-as')), /Quinn Quality \(quinn\)\s*qa/);
-    // Signing out left the page where it was: signing in again shows the same release.
-    await page.getByRole('heading', { name: tag, level: 1 }).waitFor();
     // Quinn finds it again among the releases waiting for a role Quinn holds.
     await page
       .getByRole('navigation', { name: 'Main' })
