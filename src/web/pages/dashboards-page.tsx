@@ -575,7 +575,12 @@ function PendingApprovalsView({ data }: { data: PendingApprovalsDashboard }) {
       options: {
         scales: {
           x: { stacked: true, title: { display: true, text: 'waiting for' } },
-          y: { stacked: true, beginAtZero: true, title: { display: true, text: 'releases' } },
+          y: {
+            stacked: true,
+            beginAtZero: true,
+            ticks: { precision: 0 },
+            title: { display: true, text: 'releases' },
+          },
         },
       },
     }),
@@ -638,7 +643,13 @@ function ExceptionAgingView({ data }: { data: ExceptionList }) {
       },
       options: {
         plugins: { legend: { display: false } },
-        scales: { y: { beginAtZero: true, title: { display: true, text: 'exceptions' } } },
+        scales: {
+          y: {
+            beginAtZero: true,
+            ticks: { precision: 0 },
+            title: { display: true, text: 'exceptions' },
+          },
+        },
       },
     }),
     [rows],
