@@ -37,7 +37,9 @@ const ENDPOINTS = [
  * an embedded store holding 100,000 releases over a year, 25,000 assessed change requests, a
  * latest gate decision per release (a fifth missing evidence), and ~190,000 deployments, for a
  * quarter and for the whole year (every release), next to `GET /healthz` in the same run.
- * Goal: p99 under 100 ms. Also the release list filtered by latest production gate.
+ * Goal: p99 under 100 ms. Also the release list filtered by latest production gate, and by
+ * "pending my approval" (blocked releases wait for qa) for a qa approver and for a role nothing
+ * waits for, and the pending-approvals-by-age dashboard.
  */
 export const dashboardsBenchmark: Benchmark = {
   name: 'dashboards',
@@ -46,8 +48,20 @@ export const dashboardsBenchmark: Benchmark = {
     await populate(dataDir, progress);
     const server = await startServer({ dataDir });
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-    const get = (path: string) => timedGet(server.url, server.token, path, agent);
     try {
+      // "Pending my approval" is asked as a person: one who holds qa (a fifth-odd of releases wait
+      // for qa) and one whose role nothing waits for (the query then finds no row at all).
+      const sessions = {
+        qa: await signedIn(server.url, server.token, 'bench-qa', 'qa'),
+        product: await signedIn(server.url, server.token, 'bench-product', 'product'),
+      };
+      const tokenFor = (path: string) =>
+        path.includes('pending=mine&as=qa')
+          ? sessions.qa
+          : path.includes('pending=mine&as=product')
+            ? sessions.product
+            : server.token;
+      const get = (path: string) => timedGet(server.url, tokenFor(path), path, agent);
       const paths: Array<[string, string, string]> = [['healthz', 'GET /healthz', '/healthz']];
       for (const [name, path] of ENDPOINTS) {
         for (const [periodName, query] of Object.entries(PERIODS)) {
@@ -68,6 +82,18 @@ export const dashboardsBenchmark: Benchmark = {
         'list.risk-sorted',
         'GET /v1/releases?riskClass=high&sort=tag&order=asc (first page)',
         '/v1/releases?riskClass=high&sort=tag&order=asc&limit=50',
+      ]);
+      paths.push(['approvals', 'GET /v1/dashboards/approvals (now)', '/v1/dashboards/approvals']);
+      // `as` is ignored by the server (unknown query keys are); it picks the session here.
+      paths.push([
+        'list.pending-qa',
+        'GET /v1/releases?pending=mine as a qa approver (first page)',
+        '/v1/releases?pending=mine&as=qa&limit=50',
+      ]);
+      paths.push([
+        'list.pending-none',
+        'GET /v1/releases?pending=mine, nothing waits for the role (empty)',
+        '/v1/releases?pending=mine&as=product&limit=50',
       ]);
       for (const [, , path] of paths) for (let i = 0; i < 10; i++) await get(path);
       const results = new Map<string, Latencies[]>();
@@ -103,6 +129,24 @@ export const dashboardsBenchmark: Benchmark = {
     }
   },
 };
+
+/** Creates a person with one role through the API and signs them in: their session token. */
+async function signedIn(base: string, admin: string, username: string, role: string) {
+  const password = `${username} bench password`;
+  const created = await fetch(`${base}/v1/users`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ username, fullName: username, password, roles: [role] }),
+  });
+  if (created.status !== 201) throw new Error(`create ${username}: ${await created.text()}`);
+  const session = await fetch(`${base}/v1/sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (session.status !== 201) throw new Error(`sign in ${username}: ${await session.text()}`);
+  return ((await session.json()) as { token: string }).token;
+}
 
 interface Latencies {
   p50: number;
@@ -274,6 +318,13 @@ function gate(
       requirement: 'rule',
       status: failing ? 'failed' : 'passed',
       reason: failing ? 'junit.failed 3 > 0' : 'ok',
+      evidenceIds: [],
+    },
+    {
+      id: 'approval:qa',
+      requirement: 'approval',
+      status: blocked ? 'pending-approval' : 'passed',
+      reason: blocked ? 'qa: 0 of 1 approval' : 'qa: 1 of 1 approval',
       evidenceIds: [],
     },
   ];

@@ -24,4 +24,10 @@ export interface ReleaseFilter {
   /** With `gate`: whose latest decision to test; alone: releases with a decision there. */
   environment?: string | undefined;
   gate?: GateFilter | undefined;
+  /**
+   * Releases whose latest decision in some environment (in `environment`, when given) waits for
+   * the approval of one of these roles: "pending my approval" is the caller's roles. An empty
+   * list matches nothing.
+   */
+  pendingRoles?: readonly string[] | undefined;
 }

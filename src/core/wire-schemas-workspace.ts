@@ -27,6 +27,12 @@ export const ReleaseListQuery = z.object({
     .enum(GATE_FILTERS)
     .optional()
     .describe('latest recorded gate decision for env: allowed, blocked, or none recorded'),
+  pending: z
+    .enum(['mine'])
+    .optional()
+    .describe(
+      'mine: releases whose latest gate decision (in env, when given) waits for an approval by a role the caller holds',
+    ),
   sort: z.enum(RELEASE_SORTS).optional().describe('default created'),
   order: z.enum(SORT_ORDERS).optional().describe('default desc'),
 });
@@ -133,6 +139,23 @@ export const DeliveryDashboardJson = z
   .meta({ id: 'DeliveryDashboard' });
 
 export type GateOverviewJson = z.infer<typeof GateOverviewJson>;
+export const PendingApprovalsDashboardJson = z
+  .object({
+    asOf: z.string().describe('now, when the ages were counted'),
+    bins: z.array(z.string()).describe('age bins in whole UTC days waited, youngest first'),
+    roles: z.array(
+      z.object({
+        role: z.string(),
+        counts: z.array(z.number().int()).describe('releases waiting, one count per bin'),
+        total: z.number().int(),
+        oldestDay: z.string().describe('YYYY-MM-DD the longest wait began'),
+      }),
+    ),
+    total: z.number().int().describe('release and role pairs waiting'),
+  })
+  .meta({ id: 'PendingApprovalsDashboard' });
+
+export type PendingApprovalsDashboardJson = z.infer<typeof PendingApprovalsDashboardJson>;
 export type ThroughputDashboardJson = z.infer<typeof ThroughputDashboardJson>;
 export type EvidenceDashboardJson = z.infer<typeof EvidenceDashboardJson>;
 export type DeliveryDashboardJson = z.infer<typeof DeliveryDashboardJson>;

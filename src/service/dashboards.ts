@@ -6,6 +6,7 @@ import {
   type Period,
   throughputDashboard,
 } from '../core/dashboard/dashboards.ts';
+import { pendingApprovalsDashboard } from '../core/dashboard/pending-approvals.ts';
 import { DossierError } from '../core/errors.ts';
 import type { ServiceDeps } from './deps.ts';
 
@@ -80,4 +81,9 @@ export async function deliveryPerformance(
   const { period, bucket } = resolvePeriod(deps, options);
   const rows = await deps.store.deliveryFigures(period, environment);
   return deliveryDashboard(rows, period, bucket, environment);
+}
+
+/** Releases waiting for each role's approval now, by how long they have waited. */
+export async function pendingApprovalsByAge(deps: ServiceDeps) {
+  return pendingApprovalsDashboard(await deps.store.pendingApprovals(), deps.clock.now());
 }

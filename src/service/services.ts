@@ -23,6 +23,7 @@ import {
   type DashboardOptions,
   deliveryPerformance,
   evidenceCompleteness,
+  pendingApprovalsByAge,
   releaseThroughput,
 } from './dashboards.ts';
 import type { ServiceDeps } from './deps.ts';
@@ -76,6 +77,7 @@ export function createServices(deps: ServiceDeps) {
       evidence: (options: DashboardOptions) => evidenceCompleteness(deps, options),
       delivery: (options: DashboardOptions & { environment?: string | undefined }) =>
         deliveryPerformance(deps, options),
+      pendingApprovals: () => pendingApprovalsByAge(deps),
     },
     evidence: {
       attach: (actor: Actor, request: AttachEvidenceRequest) =>

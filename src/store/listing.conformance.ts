@@ -38,7 +38,11 @@ function risk(changeId: string, baselineClass: string, chosenClass: string | nul
 }
 
 function outcome(id: string, status: GateOutcome['status']): GateOutcome {
-  const requirement = id.startsWith('evidence:') ? 'evidence' : 'rule';
+  const requirement = id.startsWith('evidence:')
+    ? 'evidence'
+    : id.startsWith('approval:')
+      ? 'approval'
+      : 'rule';
   return { id, requirement, status, reason: `${id} ${status}`, evidenceIds: [] };
 }
 
@@ -367,6 +371,120 @@ export function runListingConformance({ name, open }: StoreConformanceOptions): 
           { day: '2026-01-06', seconds: 259_200 },
         ]),
       );
+    });
+  });
+
+  describe(`Store conformance, releases pending an approval: ${name}`, () => {
+    let store: Store;
+    let dispose: () => Promise<void>;
+    const p1 = buildRelease({ service: 'svc-a', createdAt: '2026-03-01T00:00:00.000Z' });
+    const p2 = buildRelease({ service: 'svc-b', createdAt: '2026-03-02T00:00:00.000Z' });
+    const p3 = buildRelease({ service: 'svc-b', createdAt: '2026-03-03T00:00:00.000Z' });
+    const p4 = buildRelease({ service: 'svc-c', createdAt: '2026-03-04T00:00:00.000Z' });
+
+    before(async () => {
+      const subject = await open();
+      store = subject.store;
+      dispose = () => subject.dispose();
+      await store.transaction(async (tx) => {
+        for (const release of [p1, p2, p3, p4]) await tx.insertRelease(release);
+        await tx.insertGateDecision(
+          gate(p1, 'production', 'blocked', [
+            outcome('approval:qa', 'pending-approval'),
+            outcome('approval:clinical', 'pending-approval'),
+          ]),
+        );
+        await tx.insertGateDecision(
+          gate(p1, 'staging', 'allowed', [outcome('approval:qa', 'passed')]),
+        );
+        // p2 waited for engineering; its latest decision no longer does.
+        await tx.insertGateDecision(
+          gate(p2, 'staging', 'blocked', [outcome('approval:engineering', 'pending-approval')]),
+        );
+        await tx.insertGateDecision(
+          gate(p2, 'staging', 'allowed', [outcome('approval:engineering', 'passed')]),
+        );
+        // p3 is asked twice and still waits for qa.
+        for (let asked = 0; asked < 2; asked += 1) {
+          await tx.insertGateDecision({
+            ...gate(p3, 'production', 'blocked', [
+              outcome('approval:qa', 'pending-approval'),
+              outcome('tests-pass', asked === 0 ? 'failed' : 'passed'),
+            ]),
+            decidedAt: asked === 0 ? '2026-01-10T00:00:00.000Z' : '2026-01-12T09:00:00.000Z',
+          });
+        }
+        // p4's qa signed; now it waits for clinical only.
+        await tx.insertGateDecision(
+          gate(p4, 'production', 'blocked', [outcome('approval:qa', 'pending-approval')]),
+        );
+        await tx.insertGateDecision({
+          ...gate(p4, 'production', 'blocked', [
+            outcome('approval:qa', 'passed'),
+            outcome('approval:clinical', 'pending-approval'),
+          ]),
+          decidedAt: '2026-01-12T09:00:00.000Z',
+        });
+      });
+    });
+    after(async () => {
+      await dispose();
+    });
+
+    async function tags(query: Omit<ReleaseQuery, 'limit'>): Promise<string[]> {
+      const page = await store.listReleases({ limit: 50, ...query });
+      return page.items.map((release) => release.tag);
+    }
+
+    it('lists releases whose latest decision waits for one of the roles, once each', async () => {
+      assert.deepEqual(await tags({ pendingRoles: ['qa'] }), [p3.tag, p1.tag]);
+      assert.deepEqual(await tags({ pendingRoles: ['clinical'] }), [p4.tag, p1.tag]);
+      assert.deepEqual(await tags({ pendingRoles: ['qa', 'clinical'] }), [p4.tag, p3.tag, p1.tag]);
+      assert.deepEqual(await tags({ pendingRoles: ['engineering'] }), []);
+      assert.deepEqual(await tags({ pendingRoles: [] }), []);
+    });
+
+    it('counts the releases waiting per role by the day the wait began', async () => {
+      const rows = sortBy(await store.pendingApprovals());
+      assert.deepEqual(
+        rows,
+        sortBy([
+          // p1 and p3 (whose second decision still waited: it keeps the first day).
+          { role: 'qa', day: '2026-01-10', releases: 2 },
+          { role: 'clinical', day: '2026-01-10', releases: 1 },
+          // p4 began waiting for clinical only with its second decision.
+          { role: 'clinical', day: '2026-01-12', releases: 1 },
+        ]),
+      );
+    });
+
+    it('combines with the environment, the service, the sort and the pages', async () => {
+      assert.deepEqual(await tags({ pendingRoles: ['qa'], environment: 'staging' }), []);
+      assert.deepEqual(await tags({ pendingRoles: ['qa'], environment: 'production' }), [
+        p3.tag,
+        p1.tag,
+      ]);
+      assert.deepEqual(await tags({ pendingRoles: ['qa'], service: 'svc-a' }), [p1.tag]);
+      assert.deepEqual(
+        await tags({ pendingRoles: ['qa', 'clinical'], sort: 'created', order: 'asc' }),
+        [p1.tag, p3.tag, p4.tag],
+      );
+      const first = await store.listReleases({ limit: 2, pendingRoles: ['qa', 'clinical'] });
+      assert.deepEqual(
+        first.items.map((release) => release.tag),
+        [p4.tag, p3.tag],
+      );
+      assert.ok(first.nextCursor);
+      const second = await store.listReleases({
+        limit: 2,
+        pendingRoles: ['qa', 'clinical'],
+        cursor: first.nextCursor,
+      });
+      assert.deepEqual(
+        second.items.map((release) => release.tag),
+        [p1.tag],
+      );
+      assert.equal(second.nextCursor, null);
     });
   });
 }

@@ -4,7 +4,7 @@ import type { ReleaseQuery } from './store.ts';
 
 /** What differs between the adapters when building the release list query. */
 export interface ListingDialect {
-  tables: { releases: string; changes: string; gateLatest: string };
+  tables: { releases: string; changes: string; gateLatest: string; gatePending: string };
   /** Adds a parameter and returns its placeholder (`?` or `$n`). */
   param(value: string | number): string;
   /** A text column as it sorts and compares: byte order on both adapters. */
@@ -45,6 +45,18 @@ export function releaseListingSql(query: ReleaseQuery, d: ListingDialect): strin
       const decision = query.gate === undefined ? '' : ` AND g.decision = ${d.param(query.gate)}`;
       where.push(
         `EXISTS (SELECT 1 FROM ${d.tables.gateLatest} g WHERE g.release_id = r.id AND g.environment = ${env}${decision})`,
+      );
+    }
+  }
+  if (query.pendingRoles !== undefined) {
+    if (query.pendingRoles.length === 0) {
+      where.push('1 = 0');
+    } else {
+      const roles = query.pendingRoles.map((role) => d.param(role)).join(', ');
+      const env =
+        query.environment === undefined ? '' : ` AND p.environment = ${d.param(query.environment)}`;
+      where.push(
+        `EXISTS (SELECT 1 FROM ${d.tables.gatePending} p WHERE p.release_id = r.id AND p.role IN (${roles})${env})`,
       );
     }
   }

@@ -10,6 +10,7 @@ import type { LogKeyRecord, SignedCheckpoint } from '../core/audit-log/checkpoin
 import type { LeafBatch } from '../core/audit-log/leaf-batch.ts';
 import type { SubtreeRef } from '../core/audit-log/merkle-tree.ts';
 import type { ChangeRequest } from '../core/change/change-request.ts';
+import type { PendingApprovalRow } from '../core/dashboard/pending-approvals.ts';
 import type { Deployment, DeploymentStatus } from '../core/deployment/deployment.ts';
 import type { Evidence, EvidenceKind } from '../core/evidence-record.ts';
 import type { ExceptionRecord } from '../core/exception/exception.ts';
@@ -286,6 +287,12 @@ export interface StoreReader {
   listJobs(query: JobQuery): Promise<Page<Job>>;
   /** How many jobs are in each state. */
   countJobs(): Promise<Record<JobState, number>>;
+  /**
+   * Releases whose latest gate decision (in any environment) waits for a role's approval, by role
+   * and the UTC day the wait began (a release waiting in two environments counts once, from the
+   * earlier).
+   */
+  pendingApprovals(): Promise<PendingApprovalRow[]>;
 }
 
 /** A signed checkpoint of the audit log as published. */

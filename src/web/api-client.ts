@@ -1,22 +1,30 @@
 import type { z } from 'zod';
 import type {
+  ActorJson,
   AuditEntryJson,
   EvidenceJson,
   EvidenceListJson,
   ProblemJson,
   ReleaseJson,
   ReleasePageJson,
+  SessionJson,
+  UserJson,
 } from '../core/wire-schemas.ts';
 import type {
   ChangeViewJson,
   DeploymentJson,
+  ExceptionJson,
+  ExceptionListJson,
   GateAnswerJson,
   GateOutcomeJson,
+  SignatureJson,
+  SigningViewJson,
 } from '../core/wire-schemas-policy.ts';
 import type {
   DeliveryDashboardJson,
   EvidenceDashboardJson,
   GateOverviewJson,
+  PendingApprovalsDashboardJson,
   ReleaseListQuery,
   ThroughputDashboardJson,
 } from '../core/wire-schemas-workspace.ts';
@@ -31,6 +39,7 @@ export type AuditEntry = AuditEntryJson;
 export type ThroughputDashboard = ThroughputDashboardJson;
 export type EvidenceDashboard = EvidenceDashboardJson;
 export type DeliveryDashboard = DeliveryDashboardJson;
+export type PendingApprovalsDashboard = PendingApprovalsDashboardJson;
 /** The release list's filters and sort, as the API names them. */
 export type ReleaseListFilters = Omit<z.input<typeof ReleaseListQuery>, 'limit' | 'cursor'>;
 export interface DashboardPeriod {
@@ -39,6 +48,29 @@ export interface DashboardPeriod {
   bucket?: 'day' | 'week' | 'month' | undefined;
 }
 export type Evidence = EvidenceJson;
+export type Actor = ActorJson;
+export type User = UserJson;
+export type Signature = z.infer<typeof SignatureJson>;
+export type SigningView = z.infer<typeof SigningViewJson>;
+export type Exception = z.infer<typeof ExceptionJson>;
+export type ExceptionList = z.infer<typeof ExceptionListJson>;
+/** What POST /v1/releases/{idOrTag}/approvals takes. */
+export interface SignRequest {
+  role: string;
+  meaning: string;
+  password: string;
+  condition?: { text: string; owner: string; deadline: string };
+}
+/** What POST /v1/exceptions takes: exactly one of release and service. */
+export interface ExceptionRequest {
+  ruleId: string;
+  release?: string;
+  service?: string;
+  environment?: string;
+  reason: string;
+  compensatingControl: string;
+  expiresAt: string;
+}
 export type ReleasePage = ReleasePageJson;
 
 /**
@@ -70,7 +102,8 @@ export interface DownloadedFile {
 }
 
 export interface ApiClientOptions {
-  token: string;
+  /** An API token sent as a bearer; null: the session cookie the browser holds. */
+  token: string | null;
   /** Called when the server rejects the token, before the ApiError is thrown. */
   onUnauthorized?: () => void;
   baseUrl?: string;
@@ -94,16 +127,37 @@ export interface ApiClient {
     period: DashboardPeriod & { env?: string },
     signal?: AbortSignal,
   ): Promise<DeliveryDashboard>;
+  pendingApprovals(signal?: AbortSignal): Promise<PendingApprovalsDashboard>;
+  whoAmI(signal?: AbortSignal): Promise<Actor>;
+  getUser(username: string, signal?: AbortSignal): Promise<User>;
+  /** Ends the session the cookie names (and clears the cookie). */
+  signOut(): Promise<void>;
+  getApprovals(idOrTag: string, signal?: AbortSignal): Promise<SigningView>;
+  sign(idOrTag: string, request: SignRequest): Promise<Signature>;
+  listExceptions(signal?: AbortSignal): Promise<ExceptionList>;
+  requestException(request: ExceptionRequest): Promise<Exception>;
+  approveException(id: string): Promise<Exception>;
 }
 
 export function createApiClient(options: ApiClientOptions): ApiClient {
   const baseUrl = options.baseUrl ?? '';
 
-  async function request(path: string, signal: AbortSignal | undefined): Promise<Response> {
+  async function request(
+    path: string,
+    signal: AbortSignal | undefined,
+    init: { method?: string; body?: unknown } = {},
+  ): Promise<Response> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (options.token !== null) headers.authorization = `Bearer ${options.token}`;
+    if (init.body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {
+      // Same origin only: the session cookie (HttpOnly, SameSite=Strict) goes with it.
       response = await fetch(`${baseUrl}${path}`, {
-        headers: { authorization: `Bearer ${options.token}`, accept: 'application/json' },
+        method: init.method ?? 'GET',
+        headers,
+        credentials: 'same-origin',
+        ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
         ...(signal ? { signal } : {}),
       });
     } catch (error) {
@@ -118,6 +172,11 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 
   async function json<T>(path: string, signal: AbortSignal | undefined): Promise<T> {
     const response = await request(path, signal);
+    return (await response.json()) as T;
+  }
+
+  async function post<T>(path: string, body: unknown): Promise<T> {
+    const response = await request(path, undefined, { method: 'POST', body });
     return (await response.json()) as T;
   }
 
@@ -178,6 +237,33 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     delivery(period, signal) {
       return json<DeliveryDashboard>(`/v1/dashboards/delivery?${periodQuery(period)}`, signal);
     },
+    pendingApprovals(signal) {
+      return json<PendingApprovalsDashboard>('/v1/dashboards/approvals', signal);
+    },
+    whoAmI(signal) {
+      return json<Actor>('/v1/sessions/current', signal);
+    },
+    getUser(username, signal) {
+      return json<User>(`/v1/users/${encodeURIComponent(username)}`, signal);
+    },
+    async signOut() {
+      await request('/v1/sessions/current', undefined, { method: 'DELETE' });
+    },
+    getApprovals(idOrTag, signal) {
+      return json<SigningView>(`${releasePath(idOrTag)}/approvals`, signal);
+    },
+    sign(idOrTag, signRequest) {
+      return post<Signature>(`${releasePath(idOrTag)}/approvals`, signRequest);
+    },
+    listExceptions(signal) {
+      return json<ExceptionList>('/v1/exceptions', signal);
+    },
+    requestException(exceptionRequest) {
+      return post<Exception>('/v1/exceptions', exceptionRequest);
+    },
+    approveException(id) {
+      return post<Exception>(`/v1/exceptions/${encodeURIComponent(id)}/approve`, {});
+    },
   };
 }
 
@@ -214,6 +300,26 @@ export async function checkToken(token: string): Promise<ApiError | null> {
     if (error instanceof ApiError) return error;
     throw error;
   }
+}
+
+/**
+ * Signs in with a username and password. The server answers with the session and sets it as an
+ * HttpOnly cookie, which every later request carries; the token itself is not kept here.
+ */
+export async function signInWithPassword(username: string, password: string): Promise<SessionJson> {
+  let response: Response;
+  try {
+    response = await fetch('/v1/sessions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      credentials: 'same-origin',
+      body: JSON.stringify({ username, password }),
+    });
+  } catch {
+    throw new ApiError(0, 'NETWORK', 'Could not reach the Dossier server. Is it running?');
+  }
+  if (!response.ok) throw await readProblem(response);
+  return (await response.json()) as SessionJson;
 }
 
 /** The sentence to show a person for anything a call threw. */

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import {
   createBrowserRouter,
   Link,
@@ -7,18 +7,48 @@ import {
   RouterProvider,
   useLocation,
 } from 'react-router';
-import { createApiClient } from './api-client.ts';
+import { type ApiClient, ApiError, createApiClient, errorMessage } from './api-client.ts';
+import { ExceptionsPage } from './pages/exceptions-page.tsx';
 import { NotFoundPage } from './pages/not-found-page.tsx';
 import { ReleaseListPage } from './pages/release-list-page.tsx';
 import { ReleasePage } from './pages/release-page.tsx';
 import { RouteErrorPage } from './pages/route-error-page.tsx';
-import { SignInPage, TOKEN_REJECTED } from './pages/sign-in-page.tsx';
-import { readStoredToken, type Session, SessionContext, storeToken } from './session.ts';
+import { SESSION_ENDED, SignInPage, TOKEN_REJECTED } from './pages/sign-in-page.tsx';
+import {
+  type Identity,
+  readStoredToken,
+  type Session,
+  SessionContext,
+  storeToken,
+} from './session.ts';
 
-/** Header, token gate and the current page. Every route renders inside it. */
+type SignedIn =
+  | { status: 'checking' }
+  | { status: 'signed-out'; notice: string | null }
+  | { status: 'signed-in'; session: Session; mode: 'password' | 'token' };
+
+/** Asks the server who a client is; null when it does not know (no cookie, or an ended one). */
+async function identify(client: ApiClient): Promise<Identity | null> {
+  try {
+    const actor = await client.whoAmI();
+    const username = actor.method === 'session' ? actor.person : undefined;
+    const user = username ? await client.getUser(username).catch(() => null) : null;
+    return {
+      id: actor.id,
+      roles: actor.roles,
+      username,
+      fullName: user?.fullName,
+      method: actor.method,
+    };
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return null;
+    throw error;
+  }
+}
+
+/** Header, sign-in gate and the current page. Every route renders inside it. */
 function Shell() {
-  const [token, setToken] = useState<string | null>(readStoredToken);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [state, setState] = useState<SignedIn>({ status: 'checking' });
   const main = useRef<HTMLElement>(null);
   const { pathname } = useLocation();
   const shownPath = useRef(pathname);
@@ -31,26 +61,57 @@ function Shell() {
     main.current?.focus();
   }, [pathname]);
 
-  const signIn = useCallback((accepted: string) => {
-    storeToken(accepted);
-    setNotice(null);
-    setToken(accepted);
-  }, []);
-
-  const signOut = useCallback((message: string | null) => {
+  const signOut = useCallback((notice: string | null) => {
     storeToken(null);
-    setNotice(message);
-    setToken(null);
+    setState({ status: 'signed-out', notice });
   }, []);
 
-  const session = useMemo<Session | null>(
-    () =>
-      token === null
-        ? null
-        : { client: createApiClient({ token, onUnauthorized: () => signOut(TOKEN_REJECTED) }) },
-    [token, signOut],
+  /** Starts with a token (operators) or the session cookie (people); null token = cookie. */
+  const start = useCallback(
+    async (token: string | null) => {
+      // Until the server has said who this is, a 401 is an answer, not a session that ended.
+      let live = false;
+      const client = createApiClient({
+        token,
+        onUnauthorized: () => {
+          if (live) signOut(token === null ? SESSION_ENDED : TOKEN_REJECTED);
+        },
+      });
+      try {
+        const identity = await identify(client);
+        if (identity === null) {
+          storeToken(null);
+          setState({ status: 'signed-out', notice: token === null ? null : TOKEN_REJECTED });
+          return;
+        }
+        live = true;
+        storeToken(token);
+        setState({
+          status: 'signed-in',
+          session: { client, identity },
+          mode: token === null ? 'password' : 'token',
+        });
+      } catch (caught) {
+        setState({ status: 'signed-out', notice: errorMessage(caught) });
+      }
+    },
+    [signOut],
   );
 
+  // On load: a token this tab kept, else whatever session cookie the browser holds.
+  useEffect(() => {
+    void start(readStoredToken());
+  }, [start]);
+
+  const leave = useCallback(async () => {
+    if (state.status === 'signed-in' && state.mode === 'password') {
+      // Ends the session on the server and clears its cookie; if that fails we still leave.
+      await state.session.client.signOut().catch(() => undefined);
+    }
+    signOut(null);
+  }, [state, signOut]);
+
+  const session = state.status === 'signed-in' ? state.session : null;
   return (
     <>
       <a className="skip-link" href="#main">
@@ -67,26 +128,53 @@ function Shell() {
               <NavLink to="/" end>
                 Releases
               </NavLink>
+              <NavLink to="/exceptions">Exceptions</NavLink>
               <NavLink to="/dashboards">Dashboards</NavLink>
             </nav>
           )}
+          {session && <WhoIsSignedIn identity={session.identity} />}
           {session && (
-            <button type="button" className="button button-quiet" onClick={() => signOut(null)}>
+            <button type="button" className="button button-quiet" onClick={leave}>
               Sign out
             </button>
           )}
         </div>
       </header>
       <main id="main" className="site-main" tabIndex={-1} ref={main}>
-        {session ? (
+        {state.status === 'checking' && (
+          <p className="muted" aria-live="polite">
+            Loading…
+          </p>
+        )}
+        {state.status === 'signed-out' && (
+          <SignInPage
+            notice={state.notice}
+            onSignedIn={() => void start(null)}
+            onToken={(token) => void start(token)}
+          />
+        )}
+        {session && (
           <SessionContext.Provider value={session}>
             <Outlet />
           </SessionContext.Provider>
-        ) : (
-          <SignInPage notice={notice} onSignedIn={signIn} />
         )}
       </main>
     </>
+  );
+}
+
+function WhoIsSignedIn({ identity }: { identity: Identity }) {
+  const name = identity.username
+    ? `${identity.fullName ?? identity.username} (${identity.username})`
+    : identity.id;
+  return (
+    <p className="who" data-testid="signed-in-as">
+      <span className="visually-hidden">Signed in as </span>
+      <span className="who-name">{name}</span>{' '}
+      <span className="who-roles">
+        {identity.roles.length === 0 ? 'no roles' : identity.roles.join(', ')}
+      </span>
+    </p>
   );
 }
 
@@ -98,6 +186,7 @@ export function createAppRouter() {
       children: [
         { index: true, element: <ReleaseListPage /> },
         { path: 'releases/:idOrTag', element: <ReleasePage /> },
+        { path: 'exceptions', element: <ExceptionsPage /> },
         {
           path: 'dashboards',
           // The charting library loads with this page only, not with every page.

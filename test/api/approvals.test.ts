@@ -100,6 +100,42 @@ describe('API: approvals (electronic signatures) and exceptions', () => {
     assert.equal(qa.status, 'passed');
   });
 
+  it('lists the releases pending my approval: a role I hold that the latest gate decision waits for', async () => {
+    const release = await newRelease('1.0.1');
+    const pendingFor = async (who?: string) => {
+      const response = await api.call(
+        '/v1/releases?pending=mine&env=production&limit=200',
+        who ? { headers: { authorization: `Bearer ${sessions[who]}` }, auth: false } : {},
+      );
+      assert.equal(response.status, 200, await response.clone().text());
+      return ((await response.json()).items as { tag: string }[]).map((item) => item.tag);
+    };
+    const waitingFor = async (role: string) => {
+      const response = await api.call('/v1/dashboards/approvals');
+      assert.equal(response.status, 200);
+      const body = await response.json();
+      assert.equal(body.bins[0], 'today');
+      const row = body.roles.find((r: { role: string }) => r.role === role);
+      return row ? (row.counts[0] as number) : 0;
+    };
+    const qaWaiting = await waitingFor('qa');
+    // Not asked yet: nothing is pending anywhere for it.
+    assert.ok(!(await pendingFor('quinn')).includes(release.tag));
+    await api.call(`/v1/releases/${release.id}/gate?env=production`);
+    assert.equal(await waitingFor('qa'), qaWaiting + 1);
+    assert.ok((await pendingFor('quinn')).includes(release.tag));
+    assert.ok((await pendingFor('bob')).includes(release.tag));
+    // The operator's admin token holds no role the policy asks for.
+    assert.ok(!(await pendingFor()).includes(release.tag));
+
+    const signed = await sign(release.id, 'quinn', { role: 'qa', meaning: 'QA evidence reviewed' });
+    assert.equal(signed.status, 201, await signed.clone().text());
+    await api.call(`/v1/releases/${release.id}/gate?env=production`);
+    assert.ok(!(await pendingFor('quinn')).includes(release.tag));
+    assert.ok((await pendingFor('bob')).includes(release.tag));
+    assert.equal(await waitingFor('qa'), qaWaiting);
+  });
+
   it('refuses a wrong password, a missing training, an API token and the release creator, each audited', async () => {
     const release = await newRelease('1.1.0', 'bob');
     const wrong = await sign(release.id, 'quinn', {

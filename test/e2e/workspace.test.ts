@@ -198,8 +198,9 @@ describe('release workspace and dashboards in Chromium', { skip, timeout: 180_00
     await mkdir(screenshotDir, { recursive: true });
 
     await page.goto(server.url);
+    await page.getByText('Operators: use an API token').click();
     await page.getByLabel('API token').fill(server.token);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Use API token' }).click();
     await page.getByRole('heading', { name: 'Releases', level: 1 }).waitFor();
   });
 

@@ -4,6 +4,7 @@ import {
   DashboardQuery,
   DeliveryDashboardJson,
   EvidenceDashboardJson,
+  PendingApprovalsDashboardJson,
   ThroughputDashboardJson,
 } from '../../core/wire-schemas-workspace.ts';
 import { defineRoute } from '../route.ts';
@@ -65,6 +66,24 @@ export const dashboardRoutes = [
     async handle({ query, services }) {
       const { env, ...period } = query;
       return services.dashboards.delivery({ ...period, environment: env });
+    },
+  }),
+  defineRoute({
+    spec: {
+      method: 'GET',
+      path: '/v1/dashboards/approvals',
+      operationId: 'pendingApprovalsByAge',
+      summary:
+        "Releases whose latest gate decision waits for a role's approval, by role and days waited",
+      tag: 'dashboards',
+      auth: true,
+      responses: {
+        200: { description: 'the figures', json: PendingApprovalsDashboardJson },
+        401: problems[401],
+      },
+    },
+    async handle({ services }) {
+      return services.dashboards.pendingApprovals();
     },
   }),
 ];

@@ -54,7 +54,7 @@ export const releaseRoutes = [
       path: '/v1/releases',
       operationId: 'listReleases',
       summary:
-        'List releases: filter by service, state, risk class, text, latest gate per environment; sort; newest first by default',
+        'List releases: filter by service, state, risk class, text, latest gate per environment, pending my approval; sort; newest first by default',
       tag: 'releases',
       auth: true,
       query: ReleaseListQuery,
@@ -63,9 +63,14 @@ export const releaseRoutes = [
         ...problems,
       },
     },
-    async handle({ query, services }) {
-      const { env, ...rest } = query;
-      const page = await services.releases.list({ ...rest, environment: env });
+    async handle({ query, actor, services }) {
+      const { env, pending, ...rest } = query;
+      const page = await services.releases.list({
+        ...rest,
+        environment: env,
+        // "Pending my approval": the roles the caller holds now.
+        ...(pending === 'mine' ? { pendingRoles: actor.roles } : {}),
+      });
       return { items: page.items.map(presentRelease), nextCursor: page.nextCursor };
     },
   }),

@@ -26,6 +26,19 @@ export interface GateDecisionRecord {
 }
 
 /** The evidence kinds a decision found missing (`evidence:<kind>` outcomes), sorted. */
+/** The roles whose approval a decision still waits for (its `pending-approval` outcomes). */
+export function pendingApprovalRoles(decision: Pick<GateDecision, 'outcomes'>): string[] {
+  const roles = new Set<string>();
+  for (const outcome of decision.outcomes ?? []) {
+    if (outcome.requirement === 'approval' && outcome.status === 'pending-approval') {
+      roles.add(
+        outcome.id.startsWith('approval:') ? outcome.id.slice('approval:'.length) : outcome.id,
+      );
+    }
+  }
+  return [...roles].sort();
+}
+
 export function missingEvidenceKinds(decision: Pick<GateDecision, 'outcomes'>): string[] {
   const kinds = new Set<string>();
   for (const outcome of decision.outcomes ?? []) {

@@ -5,6 +5,7 @@ import {
   type GateDecisionHead,
   type GateDecisionRecord,
   missingEvidenceKinds,
+  pendingApprovalRoles,
 } from '../../core/policy/gate-record.ts';
 import {
   type ActivePolicy,
@@ -56,6 +57,7 @@ export function controlTablesIn(s: string) {
     releases: `${s}.releases`,
     gateLatest: `${s}.gate_latest`,
     gateLatestMissing: `${s}.gate_latest_missing`,
+    gateLatestPending: `${s}.gate_latest_pending`,
     releaseDays: `${s}.release_days`,
     evidenceDays: `${s}.evidence_days`,
     missingDays: `${s}.missing_days`,
@@ -449,6 +451,21 @@ export class PostgresControlWrites extends PostgresControlReads {
          SELECT $1, $2, kind, $3, r.created_at FROM ${this.t.releases} r, unnest($4::text[]) kind
          WHERE r.id = $1`,
         [record.releaseId, record.environment, record.service, missing],
+      );
+    }
+    // Roles still asked for keep their "since"; roles no longer asked for leave.
+    const pending = pendingApprovalRoles(record.body);
+    await this.run(
+      `DELETE FROM ${this.t.gateLatestPending} WHERE release_id = $1 AND environment = $2
+         AND role <> ALL ($3::text[])`,
+      [record.releaseId, record.environment, pending],
+    );
+    if (pending.length > 0) {
+      await this.run(
+        `INSERT INTO ${this.t.gateLatestPending} (release_id, environment, role, service, since)
+         SELECT $1, $2, role, $3, $4 FROM unnest($5::text[]) role
+         ON CONFLICT (release_id, environment, role) DO NOTHING`,
+        [record.releaseId, record.environment, record.service, record.decidedAt, pending],
       );
     }
   }

@@ -1,3 +1,4 @@
+import type { PendingApprovalRow } from '../../core/dashboard/pending-approvals.ts';
 import { binSeconds } from '../../core/dashboard/time-bins.ts';
 import type { DeploymentStatus } from '../../core/deployment/deployment.ts';
 import type { DashboardPeriod, DeliveryRows, EvidenceGapRows, ThroughputRow } from '../store.ts';
@@ -23,6 +24,20 @@ export function postgresDashboards(run: Run, t: Tables) {
         day: String(row.day),
         riskClass: row.risk_class === '' ? null : String(row.risk_class),
         releases: Number(row.releases),
+      }));
+    },
+
+    async pendingApprovals(): Promise<PendingApprovalRow[]> {
+      const rows = await run(
+        `SELECT role, substr(since, 1, 10) AS day, COUNT(*) AS n
+       FROM (SELECT release_id, role, MIN(since) AS since FROM ${t.gateLatestPending}
+             GROUP BY release_id, role) p
+       GROUP BY role, substr(since, 1, 10)`,
+      );
+      return rows.map((row) => ({
+        role: String(row.role),
+        day: String(row.day),
+        releases: Number(row.n),
       }));
     },
 

@@ -654,4 +654,27 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 13,
+    name: 'roles each latest gate decision waits for (the "pending my approval" filter)',
+    sql: `
+      -- One row per role a release's latest decision in an environment waits for; since is when
+      -- a decision first asked for it (kept while later decisions still ask).
+      CREATE TABLE gate_latest_pending (
+        release_id  text NOT NULL,
+        environment text NOT NULL,
+        role        text NOT NULL,
+        service     text NOT NULL,
+        since       text NOT NULL,
+        PRIMARY KEY (release_id, environment, role)
+      );
+      CREATE INDEX gate_latest_pending_by_role ON gate_latest_pending (role, release_id);
+      INSERT INTO gate_latest_pending (release_id, environment, role, service, since)
+        SELECT DISTINCT l.release_id, l.environment,
+          substr(o ->> 'id', length('approval:') + 1), l.service, l.decided_at
+        FROM gate_latest l JOIN gate_decisions g ON g.seq = l.decision_seq,
+          json_array_elements(g.body -> 'outcomes') o
+        WHERE o ->> 'requirement' = 'approval' AND o ->> 'status' = 'pending-approval';
+    `,
+  },
 ];

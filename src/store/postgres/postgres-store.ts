@@ -205,6 +205,7 @@ class PostgresReads implements StoreReader {
         releases: this.t.releases,
         changes: this.t.control.changes,
         gateLatest: this.t.control.gateLatest,
+        gatePending: this.t.control.gateLatestPending,
       },
       param(value) {
         params.push(value);
@@ -544,6 +545,10 @@ class PostgresReads implements StoreReader {
 
   releaseThroughput(period: DashboardPeriod) {
     return postgresDashboards(this.run, this.t.control).releaseThroughput(period);
+  }
+
+  pendingApprovals() {
+    return postgresDashboards(this.run, this.t.control).pendingApprovals();
   }
 
   evidenceGaps(period: DashboardPeriod) {

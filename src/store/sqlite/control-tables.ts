@@ -6,6 +6,7 @@ import {
   type GateDecisionHead,
   type GateDecisionRecord,
   missingEvidenceKinds,
+  pendingApprovalRoles,
 } from '../../core/policy/gate-record.ts';
 import {
   type ActivePolicy,
@@ -419,6 +420,21 @@ export class SqliteControlWrites {
          SELECT $releaseId, $environment, $kind, $service, created_at FROM releases
          WHERE id = $releaseId`,
         { ...key, $kind: kind, $service: record.service },
+      );
+    }
+    // Roles still asked for keep their "since"; roles no longer asked for leave.
+    const pending = pendingApprovalRoles(record.body);
+    this.#run(
+      `DELETE FROM gate_latest_pending WHERE release_id = $releaseId AND environment = $environment
+         AND role NOT IN (SELECT value FROM json_each($roles))`,
+      { ...key, $roles: JSON.stringify(pending) },
+    );
+    for (const role of pending) {
+      this.#run(
+        `INSERT INTO gate_latest_pending (release_id, environment, role, service, since)
+         VALUES ($releaseId, $environment, $role, $service, $at)
+         ON CONFLICT (release_id, environment, role) DO NOTHING`,
+        { ...key, $role: role, $service: record.service, $at: record.decidedAt },
       );
     }
   }

@@ -1,4 +1,5 @@
 import type { StatementSync } from 'node:sqlite';
+import type { PendingApprovalRow } from '../../core/dashboard/pending-approvals.ts';
 import { binSeconds } from '../../core/dashboard/time-bins.ts';
 import type { DeploymentStatus } from '../../core/deployment/deployment.ts';
 import type { DashboardPeriod, DeliveryRows, EvidenceGapRows, ThroughputRow } from '../store.ts';
@@ -26,6 +27,17 @@ export class SqliteDashboardReads {
         riskClass: row.risk_class === '' ? null : String(row.risk_class),
         releases: Number(row.releases),
       }));
+  }
+
+  pendingApprovals(): PendingApprovalRow[] {
+    return this.#q(
+      `SELECT role, substr(since, 1, 10) AS day, COUNT(*) AS n
+       FROM (SELECT release_id, role, MIN(since) AS since FROM gate_latest_pending
+             GROUP BY release_id, role) p
+       GROUP BY role, substr(since, 1, 10)`,
+    )
+      .all()
+      .map((row) => ({ role: String(row.role), day: String(row.day), releases: Number(row.n) }));
   }
 
   evidenceGaps(period: DashboardPeriod): EvidenceGapRows {

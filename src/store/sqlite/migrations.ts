@@ -637,4 +637,28 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 12,
+    name: 'roles each latest gate decision waits for (the "pending my approval" filter)',
+    sql: `
+      -- One row per role a release's latest decision in an environment waits for; since is when
+      -- a decision first asked for it (kept while later decisions still ask).
+      CREATE TABLE gate_latest_pending (
+        release_id  TEXT NOT NULL,
+        environment TEXT NOT NULL,
+        role        TEXT NOT NULL,
+        service     TEXT NOT NULL,
+        since       TEXT NOT NULL,
+        PRIMARY KEY (release_id, environment, role)
+      ) WITHOUT ROWID;
+      CREATE INDEX gate_latest_pending_by_role ON gate_latest_pending (role, release_id);
+      INSERT OR IGNORE INTO gate_latest_pending (release_id, environment, role, service, since)
+        SELECT l.release_id, l.environment,
+          substr(json_extract(o.value, '$.id'), length('approval:') + 1), l.service, l.decided_at
+        FROM gate_latest l JOIN gate_decisions g ON g.seq = l.decision_seq,
+          json_each(g.body, '$.outcomes') o
+        WHERE json_extract(o.value, '$.requirement') = 'approval'
+          AND json_extract(o.value, '$.status') = 'pending-approval';
+    `,
+  },
 ];

@@ -200,7 +200,12 @@ class SqliteReads implements StoreReader {
   async listReleases(query: ReleaseQuery): Promise<Page<Release>> {
     const params: SQLInputValue[] = [];
     const sql = releaseListingSql(query, {
-      tables: { releases: 'releases', changes: 'changes', gateLatest: 'gate_latest' },
+      tables: {
+        releases: 'releases',
+        changes: 'changes',
+        gateLatest: 'gate_latest',
+        gatePending: 'gate_latest_pending',
+      },
       param(value) {
         params.push(value);
         return `?${params.length}`;
@@ -525,6 +530,10 @@ class SqliteReads implements StoreReader {
 
   async releaseThroughput(period: DashboardPeriod) {
     return this.#dashboards.releaseThroughput(period);
+  }
+
+  async pendingApprovals() {
+    return this.#dashboards.pendingApprovals();
   }
 
   async evidenceGaps(period: DashboardPeriod) {

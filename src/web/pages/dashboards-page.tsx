@@ -4,7 +4,9 @@ import { useSearchParams } from 'react-router';
 import {
   type DeliveryDashboard,
   type EvidenceDashboard,
+  type ExceptionList,
   errorMessage,
+  type PendingApprovalsDashboard,
   type ThroughputDashboard,
 } from '../api-client.ts';
 import { ChartCanvas, PALETTE, STATUS_COLOURS } from '../components/dashboard/chart-canvas.tsx';
@@ -62,6 +64,10 @@ export function DashboardsPage() {
   const [throughput, setThroughput] = useState<Loaded<ThroughputDashboard>>({ status: 'loading' });
   const [evidence, setEvidence] = useState<Loaded<EvidenceDashboard>>({ status: 'loading' });
   const [delivery, setDelivery] = useState<Loaded<DeliveryDashboard>>({ status: 'loading' });
+  const [pending, setPending] = useState<Loaded<PendingApprovalsDashboard>>({
+    status: 'loading',
+  });
+  const [exceptions, setExceptions] = useState<Loaded<ExceptionList>>({ status: 'loading' });
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: key stands for the choice
   useEffect(() => {
@@ -83,6 +89,9 @@ export function DashboardsPage() {
     load(client.throughput(period, abort.signal), setThroughput);
     load(client.evidenceCompleteness(period, abort.signal), setEvidence);
     load(client.delivery({ ...period, env: choice.env }, abort.signal), setDelivery);
+    // These two are "now", not over the period.
+    load(client.pendingApprovals(abort.signal), setPending);
+    load(client.listExceptions(abort.signal), setExceptions);
     return () => abort.abort();
   }, [client, key]);
 
@@ -111,6 +120,12 @@ export function DashboardsPage() {
       </Panel>
       <Panel id="delivery" title={`Delivery (DORA) to ${choice.env}`} loaded={delivery}>
         {(data) => <DeliveryView data={data} />}
+      </Panel>
+      <Panel id="approvals" title="Pending approvals by age (now)" loaded={pending}>
+        {(data) => <PendingApprovalsView data={data} />}
+      </Panel>
+      <Panel id="exceptions" title="Exception aging (now)" loaded={exceptions}>
+        {(data) => <ExceptionAgingView data={data} />}
       </Panel>
     </section>
   );
@@ -541,6 +556,112 @@ function DeliveryView({ data }: { data: DeliveryDashboard }) {
           formatDuration(s.restoreMedianSeconds),
         ])}
       />
+    </>
+  );
+}
+
+function PendingApprovalsView({ data }: { data: PendingApprovalsDashboard }) {
+  const config = useMemo<ChartConfiguration>(
+    () => ({
+      type: 'bar',
+      data: {
+        labels: data.bins,
+        datasets: data.roles.map((role, index) => ({
+          label: role.role,
+          data: role.counts,
+          backgroundColor: PALETTE[index % PALETTE.length],
+        })),
+      },
+      options: {
+        scales: {
+          x: { stacked: true, title: { display: true, text: 'waiting for' } },
+          y: {
+            stacked: true,
+            beginAtZero: true,
+            ticks: { precision: 0 },
+            title: { display: true, text: 'releases' },
+          },
+        },
+      },
+    }),
+    [data],
+  );
+  const oldest = data.roles.reduce<string | null>(
+    (day, role) => (day === null || role.oldestDay < day ? role.oldestDay : day),
+    null,
+  );
+  return (
+    <>
+      <Tiles
+        items={[
+          ['Waiting', formatCount(data.total), 'release and role pairs'],
+          ['Longest wait since', oldest ?? '—', oldest ? 'UTC day' : 'nothing waits'],
+          ...data.roles.map((role): [string, string] => [role.role, formatCount(role.total)]),
+        ]}
+      />
+      {data.total === 0 ? (
+        <p className="muted">No release waits for an approval.</p>
+      ) : (
+        <ChartCanvas
+          config={config}
+          label={`Bar chart: ${formatCount(data.total)} approvals pending, by days waited (${data.bins.join(', ')}), stacked by role (${data.roles.map((r) => r.role).join(', ')}).`}
+        />
+      )}
+      <FigureTable
+        caption="releases waiting per role and days waited"
+        head={['role', ...data.bins, 'total']}
+        rows={data.roles.map((role) => [role.role, ...role.counts, role.total])}
+      />
+    </>
+  );
+}
+
+const AGING_COLOURS = ['#7a4700', '#1a7f37', '#b35900', '#8e1519'];
+
+function ExceptionAgingView({ data }: { data: ExceptionList }) {
+  const rows = useMemo<Array<[string, number]>>(
+    () => [
+      ['requested', data.aging.requested],
+      ['active', data.aging.active],
+      ['expiring soon', data.aging.expiringSoon],
+      ['expired', data.aging.expired],
+    ],
+    [data],
+  );
+  const config = useMemo<ChartConfiguration>(
+    () => ({
+      type: 'bar',
+      data: {
+        labels: rows.map(([label]) => label),
+        datasets: [
+          {
+            label: 'exceptions',
+            data: rows.map(([, count]) => count),
+            backgroundColor: AGING_COLOURS,
+          },
+        ],
+      },
+      options: {
+        plugins: { legend: { display: false } },
+        scales: {
+          y: {
+            beginAtZero: true,
+            ticks: { precision: 0 },
+            title: { display: true, text: 'exceptions' },
+          },
+        },
+      },
+    }),
+    [rows],
+  );
+  return (
+    <>
+      <Tiles items={rows.map(([label, count]): [string, string] => [label, formatCount(count)])} />
+      <ChartCanvas
+        config={config}
+        label={`Bar chart: exceptions by state now: ${rows.map(([label, count]) => `${count} ${label}`).join(', ')}.`}
+      />
+      <FigureTable caption="exceptions by state" head={['state', 'exceptions']} rows={rows} />
     </>
   );
 }

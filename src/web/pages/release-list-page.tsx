@@ -21,7 +21,17 @@ type Sort = NonNullable<ReleaseListFilters['sort']>;
 type Order = NonNullable<ReleaseListFilters['order']>;
 
 /** The filter fields, as the address bar and the API name them. */
-const FIELDS = ['q', 'service', 'state', 'riskClass', 'env', 'gate', 'sort', 'order'] as const;
+const FIELDS = [
+  'q',
+  'service',
+  'state',
+  'riskClass',
+  'env',
+  'gate',
+  'pending',
+  'sort',
+  'order',
+] as const;
 type Field = (typeof FIELDS)[number];
 type FilterValues = Record<Field, string>;
 
@@ -261,7 +271,16 @@ function ReleaseFilters({
     onApply({ ...draft, q: draft.q.trim(), service: draft.service.trim() });
   }
 
-  const cleared = { ...values, q: '', service: '', state: '', riskClass: '', env: '', gate: '' };
+  const cleared = {
+    ...values,
+    q: '',
+    service: '',
+    state: '',
+    riskClass: '',
+    env: '',
+    gate: '',
+    pending: '',
+  };
   const any = Object.entries(values).some(([k, v]) => k !== 'sort' && k !== 'order' && v);
   return (
     <search className="filter" aria-label="Filter releases">
@@ -339,6 +358,19 @@ function ReleaseFilters({
               </option>
             ))}
           </select>
+        </div>
+        <div className="field field-check">
+          <label htmlFor={`${id}-pending`}>
+            <input
+              id={`${id}-pending`}
+              type="checkbox"
+              checked={draft.pending === 'mine'}
+              onChange={(event) =>
+                setDraft({ ...draft, pending: event.target.checked ? 'mine' : '' })
+              }
+            />{' '}
+            Pending my approval
+          </label>
         </div>
         <div className="filter-actions">
           <button type="submit" className="button button-primary">

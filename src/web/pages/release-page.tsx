@@ -1,4 +1,4 @@
-import { type ReactNode, useEffect, useState } from 'react';
+import { type ReactNode, useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import {
   ApiError,
@@ -6,18 +6,21 @@ import {
   type ChangeView,
   type Deployment,
   type Evidence,
+  type Exception,
   errorMessage,
   type GateOverview,
   type Release,
 } from '../api-client.ts';
 import { DigestLabel } from '../components/digest-label.tsx';
 import { EvidenceTable } from '../components/evidence-table.tsx';
+import { ExceptionTable } from '../components/exceptions/exception-table.tsx';
 import { ProblemMessage } from '../components/problem-message.tsx';
 import { AuditTimeline } from '../components/release/audit-timeline.tsx';
 import { ChangePanel } from '../components/release/change-panel.tsx';
 import { DeploymentsTable } from '../components/release/deployments-table.tsx';
 import { DossierDownload } from '../components/release/dossier-download.tsx';
 import { GatePanel } from '../components/release/gate-panel.tsx';
+import { ApprovalsSection } from '../components/signing/approvals-section.tsx';
 import { StateBadge } from '../components/state-badge.tsx';
 import { Timestamp } from '../components/timestamp.tsx';
 import { useSession } from '../session.ts';
@@ -96,7 +99,9 @@ export function ReleasePage() {
   );
 }
 
-function useWorkspace(release: Release): [Workspace, (next: Workspace) => void, () => void] {
+function useWorkspace(
+  release: Release,
+): [Workspace, (next: Workspace) => void, () => void, number] {
   const { client } = useSession();
   const [workspace, setWorkspace] = useState<Workspace>({
     gates: null,
@@ -132,11 +137,33 @@ function useWorkspace(release: Release): [Workspace, (next: Workspace) => void, 
     );
     return () => abort.abort();
   }, [client, release.id, release.change, generation]);
-  return [workspace, setWorkspace, () => setGeneration((n) => n + 1)];
+  return [workspace, setWorkspace, () => setGeneration((n) => n + 1), generation];
 }
 
 function ReleaseDetails({ release, evidence }: { release: Release; evidence: Evidence[] }) {
-  const [workspace, , reload] = useWorkspace(release);
+  const { client } = useSession();
+  const [workspace, , reload, generation] = useWorkspace(release);
+  const [exceptions, setExceptions] = useState<Exception[] | null>(null);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: generation asks again
+  useEffect(() => {
+    const abort = new AbortController();
+    client.listExceptions(abort.signal).then(
+      (list) => setExceptions(list.items.filter((item) => appliesTo(item, release))),
+      () => undefined,
+    );
+    return () => abort.abort();
+  }, [client, release.id, release.service, generation]);
+
+  /**
+   * A signature or an approved exception changes what the gates decide: ask each gate that was
+   * asked before again (which records a decision only when it changed), then reload.
+   */
+  const askGatesAgain = useCallback(async () => {
+    const asked = workspace.gates?.environments.filter((gate) => gate.latest !== null) ?? [];
+    await Promise.allSettled(asked.map((gate) => client.decideGate(release.id, gate.environment)));
+    reload();
+  }, [client, release.id, workspace.gates, reload]);
   const blocked = workspace.gates?.environments.filter(
     (gate) => gate.latest?.decision.decision === 'blocked',
   );
@@ -216,7 +243,7 @@ function ReleaseDetails({ release, evidence }: { release: Release; evidence: Evi
               <p className="hint">
                 Policy {workspace.gates.policy.name ?? '(unnamed)'}, version{' '}
                 {workspace.gates.policy.version}. Shown: the latest recorded decision per
-                environment. Approvals and exceptions will be requested here once accounts exist.
+                environment. Request an exception from a rule that did not pass; approve below.
               </p>
             )}
             <div className="gate-grid">
@@ -224,12 +251,35 @@ function ReleaseDetails({ release, evidence }: { release: Release; evidence: Evi
                 <GatePanel
                   key={gate.environment}
                   releaseTag={release.tag}
+                  service={release.service}
                   gate={gate}
                   onDecided={reload}
+                  onExceptionRequested={reload}
                 />
               ))}
             </div>
           </>
+        )}
+      </section>
+      <ApprovalsSection
+        releaseTag={release.tag}
+        gates={workspace.gates}
+        generation={generation}
+        onSigned={askGatesAgain}
+      />
+      <section aria-labelledby="exceptions-heading" className="panel">
+        <h2 id="exceptions-heading">Exceptions</h2>
+        {exceptions === null ? (
+          <p className="muted">Loading…</p>
+        ) : exceptions.length === 0 ? (
+          <p className="muted">No exception applies to this release.</p>
+        ) : (
+          <ExceptionTable
+            items={exceptions}
+            caption={`Exceptions that apply to ${release.tag}`}
+            releaseTags={{ [release.id]: release.tag }}
+            onApproved={askGatesAgain}
+          />
         )}
       </section>
       <section aria-labelledby="evidence-heading" className="evidence-section">
@@ -264,6 +314,14 @@ function ReleaseDetails({ release, evidence }: { release: Release; evidence: Evi
         )}
       </section>
     </>
+  );
+}
+
+/** An exception for this release, or for every release of its service. */
+function appliesTo(exception: Exception, release: Release): boolean {
+  return (
+    exception.scope.releaseId === release.id ||
+    (exception.scope.releaseId === undefined && exception.scope.service === release.service)
   );
 }
 

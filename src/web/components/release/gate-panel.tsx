@@ -1,6 +1,7 @@
 import { useState } from 'react';
-import { errorMessage, type GateOverview } from '../../api-client.ts';
+import { errorMessage, type GateOutcome, type GateOverview } from '../../api-client.ts';
 import { useSession } from '../../session.ts';
+import { RequestExceptionDialog } from '../exceptions/request-exception-dialog.tsx';
 import { Timestamp } from '../timestamp.tsx';
 import { evidenceChecklist, outcomesByUrgency } from './gate-checklist.ts';
 
@@ -17,6 +18,9 @@ const STATUS_LABEL: Record<string, string> = {
 
 interface GatePanelProps {
   releaseTag: string;
+  service: string;
+  /** Called after an exception was requested from one of this gate's outcomes. */
+  onExceptionRequested: () => void;
   gate: EnvironmentGate;
   /** Called with the fresh decision after a re-evaluation. */
   onDecided: (environment: string, latest: Latest) => void;
@@ -26,7 +30,13 @@ interface GatePanelProps {
  * One environment's gate: the latest recorded decision, every rule's outcome with its reason,
  * the evidence checklist read off those outcomes, and a button to ask the gate again.
  */
-export function GatePanel({ releaseTag, gate, onDecided }: GatePanelProps) {
+export function GatePanel({
+  releaseTag,
+  service,
+  gate,
+  onDecided,
+  onExceptionRequested,
+}: GatePanelProps) {
   const { client } = useSession();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -88,14 +98,44 @@ export function GatePanel({ releaseTag, gate, onDecided }: GatePanelProps) {
           policy requires.
         </p>
       ) : (
-        <GateDetails environment={gate.environment} latest={latest} />
+        <GateDetails
+          environment={gate.environment}
+          latest={latest}
+          releaseTag={releaseTag}
+          service={service}
+          onExceptionRequested={onExceptionRequested}
+        />
       )}
     </section>
   );
 }
 
-function GateDetails({ environment, latest }: { environment: string; latest: Latest }) {
+/** Requirements an exception may waive: rules, evidence and promotions, never approvals. */
+export function waivable(outcome: GateOutcome): boolean {
+  return (
+    (outcome.status === 'failed' || outcome.status === 'missing-evidence') &&
+    (outcome.requirement === 'rule' ||
+      outcome.requirement === 'evidence' ||
+      outcome.requirement === 'promotion')
+  );
+}
+
+interface GateDetailsProps {
+  environment: string;
+  latest: Latest;
+  releaseTag: string;
+  service: string;
+  onExceptionRequested: () => void;
+}
+
+function GateDetails(props: GateDetailsProps) {
+  const { environment, latest, releaseTag, service } = props;
+  const { identity } = useSession();
+  const [requesting, setRequesting] = useState<GateOutcome | null>(null);
+  const [requested, setRequested] = useState<Record<string, string>>({});
   const { decision } = latest;
+  // Auditors read only; anyone else may ask (approving is another person's step).
+  const mayWrite = identity.roles.some((role) => role !== 'auditor');
   const checklist = evidenceChecklist(decision);
   const outcomes = outcomesByUrgency(decision.outcomes);
   return (
@@ -128,6 +168,9 @@ function GateDetails({ environment, latest }: { environment: string; latest: Lat
               <th scope="col">Requirement</th>
               <th scope="col">Status</th>
               <th scope="col">Reason</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -141,12 +184,54 @@ function GateDetails({ environment, latest }: { environment: string; latest: Lat
                     {STATUS_LABEL[outcome.status] ?? outcome.status}
                   </span>
                 </td>
-                <td className="outcome-reason">{outcome.reason}</td>
+                <td className="outcome-reason">
+                  {outcome.reason}
+                  {outcome.exceptionId && !outcome.reason.includes(outcome.exceptionId) && (
+                    <span className="muted">
+                      {' '}
+                      (exception <code>{outcome.exceptionId}</code>)
+                    </span>
+                  )}
+                </td>
+                <td className="outcome-actions">
+                  {requested[outcome.id] ? (
+                    <span className="muted small">
+                      Requested <code>{requested[outcome.id]}</code>
+                    </span>
+                  ) : (
+                    waivable(outcome) &&
+                    mayWrite && (
+                      <button
+                        type="button"
+                        className="button button-small"
+                        onClick={() => setRequesting(outcome)}
+                        aria-label={`Request exception to ${outcome.id} in ${environment}`}
+                      >
+                        Request exception
+                      </button>
+                    )
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
+      {requesting && (
+        <RequestExceptionDialog
+          ruleId={requesting.id}
+          reason={requesting.reason}
+          releaseTag={releaseTag}
+          service={service}
+          environment={environment}
+          onClose={() => setRequesting(null)}
+          onRequested={(exception) => {
+            setRequested((current) => ({ ...current, [requesting.id]: exception.id }));
+            setRequesting(null);
+            props.onExceptionRequested();
+          }}
+        />
+      )}
     </>
   );
 }
