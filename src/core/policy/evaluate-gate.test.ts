@@ -468,3 +468,49 @@ describe('evaluateGate determinism', () => {
     );
   });
 });
+
+describe('evaluateGate binds only the summary fields a rule reads', () => {
+  const listPolicy = parsePolicy(`version: 1
+risk:
+  classes:
+    - { name: only, when: "true" }
+tiers:
+  only:
+    default:
+      evidence: [junit]
+      rules:
+        - id: no-warnings
+          description: the report parsed without warnings
+          when: "size(evidence.junit.warnings) == 0 && (!has(evidence.junit.flaky) || evidence.junit.flaky == 0)"
+environments:
+  staging: {}
+`);
+  if (!listPolicy.policy) throw new Error(JSON.stringify(listPolicy.problems));
+  const withSummary = (summary: Record<string, unknown>) =>
+    evaluateGate(
+      buildGate(listPolicy.policy as Policy, {
+        environment: 'staging',
+        evidence: [{ ...buildEvidence('junit'), summary }],
+        approvals: [],
+      }),
+    );
+
+  it('reads list fields and has() of the fields named, ignoring large fields it never reads', () => {
+    const cases = Array.from({ length: 10_000 }, (_, i) => ({
+      name: `case ${i}`,
+      status: 'passed',
+    }));
+    const clean = withSummary({ tests: 3, failed: 0, errored: 0, flaky: 0, warnings: [], cases });
+    assert.equal(outcome(clean, 'no-warnings').status, 'passed');
+    const warned = withSummary({
+      tests: 3,
+      failed: 0,
+      errored: 0,
+      flaky: 0,
+      warnings: ['duplicate suite'],
+    });
+    assert.equal(outcome(warned, 'no-warnings').status, 'failed');
+    const flaky = withSummary({ tests: 3, failed: 0, errored: 0, warnings: [], flaky: 2 });
+    assert.equal(outcome(flaky, 'no-warnings').status, 'failed');
+  });
+});

@@ -357,7 +357,11 @@ function checkCombination(
     if (typeof record.summary !== 'object' || Array.isArray(record.summary)) {
       return `${record.kind} evidence ${record.id} has a summary that is not an object`;
     }
-    bound[celKindName(record.kind)] = toCelSummary(record.kind, record.summary);
+    bound[celKindName(record.kind)] = toCelSummary(
+      record.kind,
+      record.summary,
+      fieldsRead(expression, record.kind),
+    );
   }
   for (const read of expression.reads) {
     if (read.field === undefined) continue;
@@ -395,10 +399,17 @@ function checkCombination(
 function toCelSummary(
   kind: EvidenceKind,
   summary: Readonly<Record<string, unknown>>,
+  only: ReadonlySet<string> | undefined,
 ): Record<string, unknown> {
   const fields = SUMMARY_FIELDS[kind].fields;
   const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(summary)) {
+  const entries =
+    only === undefined
+      ? Object.entries(summary)
+      : [...only]
+          .filter((name) => Object.hasOwn(summary, name))
+          .map((name) => [name, summary[name]] as const);
+  for (const [name, value] of entries) {
     if (value === undefined || typeof value === 'function' || typeof value === 'symbol') continue;
     out[name] =
       fields[name]?.type === 'int' && typeof value === 'number' && Number.isSafeInteger(value)
@@ -407,6 +418,35 @@ function toCelSummary(
   }
   return out;
 }
+
+/**
+ * The summary fields an expression reads of one kind, or undefined when it reads the summary as a
+ * whole (`evidence.junit` alone, as in `has(…)` or a macro). Binding only the fields read keeps
+ * a rule from converting large lists (test cases, files, findings) it never looks at.
+ */
+function fieldsRead(
+  expression: CompiledExpression,
+  kind: EvidenceKind,
+): ReadonlySet<string> | undefined {
+  const known = fieldsReadCache.get(expression)?.get(kind);
+  if (known !== undefined) return known === WHOLE ? undefined : known;
+  const reads = expression.reads.filter((read) => read.kind === kind);
+  const fields = reads.some((read) => read.field === undefined)
+    ? WHOLE
+    : new Set(reads.map((read) => read.field as string));
+  let perKind = fieldsReadCache.get(expression);
+  if (!perKind) {
+    perKind = new Map();
+    fieldsReadCache.set(expression, perKind);
+  }
+  perKind.set(kind, fields);
+  return fields === WHOLE ? undefined : fields;
+}
+const WHOLE = 'whole' as const;
+const fieldsReadCache = new WeakMap<
+  CompiledExpression,
+  Map<EvidenceKind, ReadonlySet<string> | typeof WHOLE>
+>();
 
 function* product(lists: readonly (readonly GateEvidence[])[]): Generator<GateEvidence[]> {
   if (lists.length === 0) {
