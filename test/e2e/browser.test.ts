@@ -1,17 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import {
-  type Browser,
-  type BrowserContext,
-  chromium,
-  type Locator,
-  type Page,
-} from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { chromiumMissing, openWatchedPage, screenshotDir } from '../support/browser.ts';
 import { corpusPath } from '../support/corpus.ts';
 import {
   makeTempDir,
@@ -19,10 +14,6 @@ import {
   type StartedServer,
   startServer,
 } from '../support/start-server.ts';
-
-// Debian's Chromium, never a downloaded browser: the test must run offline.
-const chromiumPath = process.env.DOSSIER_CHROMIUM ?? '/usr/bin/chromium';
-const screenshotDir = join(projectRoot, 'build', 'screenshots');
 
 const release = {
   service: 'payments-api',
@@ -195,15 +186,12 @@ function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-const skip = existsSync(chromiumPath)
-  ? false
-  : `no Chromium at ${chromiumPath} (install Debian's chromium or set DOSSIER_CHROMIUM)`;
+const skip = chromiumMissing;
 
 // A hung browser must fail the run, not stall it.
 describe('web UI in Chromium', { skip, timeout: 120_000 }, () => {
   let server: StartedServer | undefined;
   let browser: Browser | undefined;
-  let context: BrowserContext;
   let page: Page;
   let tag: string;
   let trustDir: string | undefined;
@@ -267,38 +255,11 @@ describe('web UI in Chromium', { skip, timeout: 120_000 }, () => {
       evidence.set(item.name, item);
     }
 
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
-    context = await browser.newContext({
-      viewport: { width: 1280, height: 800 },
-      acceptDownloads: true,
-      permissions: ['clipboard-read', 'clipboard-write'],
-    });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    const origin = new URL(server.url).origin;
-    page.on('request', (request) => {
-      const url = request.url();
-      if (!url.startsWith(`${origin}/`) && !url.startsWith('blob:') && !url.startsWith('data:')) {
-        foreignRequests.push(url);
-      }
-    });
-    page.on('response', (response) => {
-      if (response.status() >= 400) {
-        const url = new URL(response.url());
-        failedResponses.push(`${response.status()} ${url.pathname}${url.search}`);
-      }
-    });
-    page.on('console', (message) => {
-      // Chromium logs every failed response too; those are checked one by one above.
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-        browserErrors.push(`console: ${message.text()}`);
-      }
-    });
-    page.on('pageerror', (error) => browserErrors.push(`page error: ${error.message}`));
-    await mkdir(screenshotDir, { recursive: true });
+    ({ browser, page } = await openWatchedPage(
+      server.url,
+      { foreignRequests, browserErrors, failedResponses },
+      { timeoutMs: 10_000, permissions: ['clipboard-read', 'clipboard-write'] },
+    ));
   });
 
   after(async () => {

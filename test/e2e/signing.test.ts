@@ -1,18 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { chromiumMissing, openWatchedPage, screenshotDir } from '../support/browser.ts';
 import { projectRoot, type StartedServer, startServer } from '../support/start-server.ts';
 
-// Debian's Chromium, never a downloaded browser: the test must run offline.
-const chromiumPath = process.env.DOSSIER_CHROMIUM ?? '/usr/bin/chromium';
-const screenshotDir = join(projectRoot, 'build', 'screenshots');
-const skip = existsSync(chromiumPath)
-  ? false
-  : `no Chromium at ${chromiumPath} (install Debian's chromium or set DOSSIER_CHROMIUM)`;
+const skip = chromiumMissing;
 
 const SIGNING_POLICY = new URL('../fixtures/policies/signing.yaml', import.meta.url);
 
@@ -112,30 +107,7 @@ describe('signing and exceptions in Chromium', { skip, timeout: 180_000 }, () =>
       'blocked',
     );
 
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 800 },
-      acceptDownloads: true,
-    });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    const origin = new URL(server.url).origin;
-    page.on('request', (request) => {
-      const url = request.url();
-      if (!url.startsWith(`${origin}/`) && !url.startsWith('blob:') && !url.startsWith('data:')) {
-        foreignRequests.push(url);
-      }
-    });
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-        browserErrors.push(`console: ${message.text()}`);
-      }
-    });
-    page.on('pageerror', (error) => browserErrors.push(`page error: ${error.message}`));
-    await mkdir(screenshotDir, { recursive: true });
+    ({ browser, page } = await openWatchedPage(server.url, { foreignRequests, browserErrors }));
     await page.goto(server.url);
   });
 

@@ -1,22 +1,17 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import {
   generatedReportText,
   generatedReportTotals,
 } from '../../src/evidence/junit/generate-report.ts';
+import { chromiumMissing, openWatchedPage, screenshotDir } from '../support/browser.ts';
 import { projectRoot, type StartedServer, startServer } from '../support/start-server.ts';
 
-// Debian's Chromium, never a downloaded browser: the test must run offline.
-const chromiumPath = process.env.DOSSIER_CHROMIUM ?? '/usr/bin/chromium';
-const screenshotDir = join(projectRoot, 'build', 'screenshots');
-const skip = existsSync(chromiumPath)
-  ? false
-  : `no Chromium at ${chromiumPath} (install Debian's chromium or set DOSSIER_CHROMIUM)`;
+const skip = chromiumMissing;
 
 const SIMPLE_POLICY = new URL('../fixtures/policies/simple.yaml', import.meta.url);
 
@@ -172,30 +167,7 @@ describe('release workspace and dashboards in Chromium', { skip, timeout: 180_00
     await attach(tags.big, 'junit', 'big-junit.xml', [...generatedReportText(BIG_REPORT)].join(''));
     await attach(tags.big, 'sbom', 'big.cdx.json', sbom(5_000));
 
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 800 },
-      acceptDownloads: true,
-    });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    const origin = new URL(server.url).origin;
-    page.on('request', (request) => {
-      const url = request.url();
-      if (!url.startsWith(`${origin}/`) && !url.startsWith('blob:') && !url.startsWith('data:')) {
-        foreignRequests.push(url);
-      }
-    });
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-        browserErrors.push(`console: ${message.text()}`);
-      }
-    });
-    page.on('pageerror', (error) => browserErrors.push(`page error: ${error.message}`));
-    await mkdir(screenshotDir, { recursive: true });
+    ({ browser, page } = await openWatchedPage(server.url, { foreignRequests, browserErrors }));
 
     await page.goto(server.url);
     await page.getByText('Operators: use an API token').click();
