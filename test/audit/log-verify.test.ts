@@ -83,7 +83,15 @@ describe('dossier log verify (local data directory)', () => {
   it('names the entry whose content was changed behind Dossier’s back, exit 1', async () => {
     const db = new DatabaseSync(join(dataDir, 'dossier.db'));
     db.exec('DROP TRIGGER audit_log_no_update');
-    db.exec("UPDATE audit_log SET actor = 'local:mallory' WHERE seq = 1");
+    const before = db.prepare('SELECT actor FROM audit_log WHERE seq = 1').get()?.actor;
+    db.prepare('UPDATE audit_log SET leaf = replace(leaf, ?, ?) WHERE seq = 1').run(
+      `"actor":${JSON.stringify(before)}`,
+      '"actor":"local:mallory"',
+    );
+    assert.equal(
+      db.prepare('SELECT actor FROM audit_log WHERE seq = 1').get()?.actor,
+      'local:mallory',
+    );
     db.close();
     const result = await dossier(dataDir, 'log', 'verify', '--key', pinned);
     assert.equal(result.code, 1);
@@ -127,11 +135,12 @@ describe('dossier log verify (local data directory)', () => {
     assert.match(result.stdout, /checkpoints 2 → 3: no consistency proof: to tree size must be/);
   });
 
-  it('names an entry whose column was rewritten as a blob of the same bytes, exit 1', async () => {
-    // Not the type Dossier writes: packed by the JavaScript fallback, not by SQL.
+  it('names an entry whose subject was changed inside its stored text, exit 1', async () => {
     const copy = await tampered((db) => {
       db.exec('DROP TRIGGER audit_log_no_update');
-      db.exec('UPDATE audit_log SET subject = CAST(subject AS BLOB) WHERE seq = 2');
+      db.exec(
+        `UPDATE audit_log SET leaf = replace(leaf, '"subject":"release:', '"subject":"release:x') WHERE seq = 2`,
+      );
     });
     const result = await dossier(copy, 'log', 'verify', '--key', pinned);
     assert.equal(result.code, 1);
@@ -141,7 +150,15 @@ describe('dossier log verify (local data directory)', () => {
   it('names an entry whose details hide a raw 0x00 byte, exit 1', async () => {
     const copy = await tampered((db) => {
       db.exec('DROP TRIGGER audit_log_no_update');
-      db.exec(`UPDATE audit_log SET details = '{"a":"x' || char(0) || '"}' WHERE seq = 0`);
+      // The table's computed columns refuse such a text; someone rewriting the file would
+      // replace the table with one that takes anything.
+      db.exec(`ALTER TABLE audit_log RENAME TO checked;
+        CREATE TABLE audit_log (seq INTEGER PRIMARY KEY, leaf, leaf_hash);
+        INSERT INTO audit_log SELECT seq, leaf, leaf_hash FROM checked;
+        DROP TABLE checked;`);
+      db.exec(
+        `UPDATE audit_log SET leaf = replace(leaf, '"details":{', '"details":{"a":"x' || char(0) || '",') WHERE seq = 0`,
+      );
     });
     const result = await dossier(copy, 'log', 'verify', '--key', pinned);
     assert.equal(result.code, 1, result.stderr);

@@ -67,7 +67,46 @@ export function auditEntryBytes(entry: AuditEntryInput & { seq: number }): Uint8
 }
 
 export function sealAuditEntry(input: AuditEntryInput, seq: number): AuditEntry {
-  return { ...input, seq, leafHash: hashLeafText(auditEntryText({ ...input, seq })) };
+  return sealAuditEntryText(input, seq).entry;
+}
+
+/**
+ * Seals an entry and returns the canonical text its leaf hash covers with it, for a store that
+ * keeps that text as the entry (so verification reads exactly the bytes it hashes).
+ */
+export function sealAuditEntryText(
+  input: AuditEntryInput,
+  seq: number,
+): { entry: AuditEntry; text: string } {
+  const text = auditEntryText({ ...input, seq });
+  return { entry: { ...input, seq, leafHash: hashLeafText(text) }, text };
+}
+
+/**
+ * An entry read back from its canonical text (as `sealAuditEntryText` made it) and the leaf
+ * hash stored beside it. The text is the authority: a text that is not an entry's JSON object
+ * is refused, and one whose content was changed keeps the old stored hash, which verification
+ * then names.
+ */
+export function auditEntryFromText(text: string, leafHash: string): AuditEntry {
+  const parsed: unknown = JSON.parse(text);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new Error('an audit entry text must hold a JSON object');
+  }
+  const { seq, time, actor, action, subject, details } = parsed as Record<string, unknown>;
+  return {
+    seq: Number(seq),
+    time: String(time),
+    actor: String(actor),
+    action: String(action) as AuditAction,
+    subject: String(subject),
+    // Anything but an object was written by someone else: the stored hash will not match.
+    details:
+      typeof details === 'object' && details !== null && !Array.isArray(details)
+        ? (details as AuditEntry['details'])
+        : {},
+    leafHash,
+  };
 }
 
 /** Recomputes an entry's leaf hash; a stored entry whose hash differs has been altered. */

@@ -661,4 +661,40 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
           AND json_extract(o.value, '$.status') = 'pending-approval';
     `,
   },
+  {
+    version: 16,
+    name: 'audit entries stored as the canonical text their leaf hashes cover',
+    sql: `
+      -- The entry is its canonical JSON text: exactly the bytes its Merkle leaf covers, so log
+      -- verification reads and hashes what is stored, with nothing rebuilt from columns. The
+      -- columns queries read are computed from that text; none can be changed apart from it.
+      -- STRICT keeps every text TEXT (a blob of the same bytes is refused).
+      CREATE TABLE audit_log_texts (
+        seq       INTEGER PRIMARY KEY,
+        leaf      TEXT NOT NULL,
+        leaf_hash TEXT NOT NULL,
+        time      TEXT GENERATED ALWAYS AS (leaf ->> '$.time') VIRTUAL,
+        actor     TEXT GENERATED ALWAYS AS (leaf ->> '$.actor') VIRTUAL,
+        action    TEXT GENERATED ALWAYS AS (leaf ->> '$.action') VIRTUAL,
+        subject   TEXT GENERATED ALWAYS AS (leaf ->> '$.subject') VIRTUAL,
+        details   TEXT GENERATED ALWAYS AS (leaf -> '$.details') VIRTUAL
+      ) STRICT;
+      -- The same text the leaf hashes were computed over (RFC 8785 member order; json_quote
+      -- escapes as JSON.stringify does; details were stored canonical). CAST keeps the bytes of
+      -- a column someone rewrote as a blob; a changed entry still fails verification.
+      INSERT INTO audit_log_texts (seq, leaf, leaf_hash)
+        SELECT seq, concat('{"action":', json_quote(CAST(action AS TEXT)),
+          ',"actor":', json_quote(CAST(actor AS TEXT)), ',"details":', CAST(details AS TEXT),
+          ',"seq":', seq, ',"subject":', json_quote(CAST(subject AS TEXT)),
+          ',"time":', json_quote(CAST(time AS TEXT)), '}'), CAST(leaf_hash AS TEXT)
+        FROM audit_log ORDER BY seq;
+      DROP TABLE audit_log;
+      ALTER TABLE audit_log_texts RENAME TO audit_log;
+      CREATE INDEX audit_log_by_subject ON audit_log (subject, seq);
+      CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+      CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    `,
+  },
 ];
