@@ -82,9 +82,26 @@ const unit = fc.oneof(
   fc.constantFrom('"', '\\', '[', ']', '{', '}', ',', ':', '\n', '\u0000', '\u00e9', '\u{1F600}'),
   fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
 );
-const jsonValue = fc.jsonValue({ stringUnit: unit, maxDepth: 4 });
+/**
+ * JSON.parse itself misreads some keys: in Node 24.21.0 V8 reads an escaped key as an earlier
+ * key of the same object shape that ENDS WITH A BACKSLASH when that key's characters are a prefix
+ * of the new key's raw text (`{"\\":1}` then `{"\n":1}` gives the key `\`; see
+ * test/platform/json-parse-escaped-keys.test.ts). The scanner hands values to JSON.parse, so the
+ * reference and the scanner could each be hit; documents here hold no key ending in `\`.
+ */
+const misreadable = (k: string) => k.endsWith('\\');
+const key = (maxLength: number) => fc.string({ unit, maxLength }).filter((k) => !misreadable(k));
+function withoutMisreadableKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutMisreadableKeys);
+  if (value === null || typeof value !== 'object') return value;
+  const copy: Record<string, unknown> = Object.create(null);
+  for (const [k, v] of Object.entries(value))
+    copy[misreadable(k) ? `${k}.` : k] = withoutMisreadableKeys(v);
+  return copy;
+}
+const jsonValue = fc.jsonValue({ stringUnit: unit, maxDepth: 4 }).map(withoutMisreadableKeys);
 const document = fc.dictionary(
-  fc.string({ unit, maxLength: 8 }),
+  key(8),
   fc.oneof(fc.array(jsonValue, { maxLength: 12 }), jsonValue),
   { maxKeys: 6 },
 );
@@ -144,7 +161,7 @@ describe('readJsonMembers', () => {
   });
 
   it('matches JSON.parse on pretty-printed documents, read by the layout fast path', async () => {
-    const element = fc.dictionary(fc.string({ unit, maxLength: 6 }), jsonValue, { maxKeys: 4 });
+    const element = fc.dictionary(key(6), jsonValue, { maxKeys: 4 });
     const pretty = fc.record({
       components: fc.array(element, { minLength: 1, maxLength: 40 }),
       dependencies: fc.array(jsonValue, { maxLength: 10 }),
@@ -169,7 +186,7 @@ describe('readJsonMembers', () => {
   });
 
   it('agrees with JSON.parse on mutated pretty-printed documents (fast path refusals fall back to scanning)', async () => {
-    const element = fc.dictionary(fc.string({ unit, maxLength: 6 }), jsonValue, { maxKeys: 4 });
+    const element = fc.dictionary(key(6), jsonValue, { maxKeys: 4 });
     const noise = fc.constantFrom(...'{}[],:"\\ 0\n'.split(''), ',\n  {', '}\n  ]');
     await fc.assert(
       fc.asyncProperty(
