@@ -6,6 +6,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
+import { assertAccessible } from '../support/accessibility.ts';
 import { chromiumMissing, openWatchedPage, screenshotDir } from '../support/browser.ts';
 import { corpusPath } from '../support/corpus.ts';
 import {
@@ -305,6 +306,7 @@ describe('web UI in Chromium', { skip, timeout: 120_000 }, () => {
     const input = page.getByLabel('API token');
     await input.waitFor();
     assert.equal(await input.getAttribute('type'), 'password');
+    await assertAccessible(page, 'sign-in');
     await page.screenshot({ path: join(screenshotDir, 'sign-in.png') });
 
     await input.fill('dsr_not_a_real_token');
@@ -337,6 +339,7 @@ describe('web UI in Chromium', { skip, timeout: 120_000 }, () => {
     assert.equal(cells[5], String(uploads.length));
     assert.match(cells[6] ?? '', /^\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/);
     assert.equal(await row.locator('code').getAttribute('title'), release.commit);
+    await assertAccessible(page, 'release-list');
     await page.screenshot({ path: join(screenshotDir, 'release-list.png'), fullPage: true });
   });
 
@@ -359,6 +362,7 @@ describe('web UI in Chromium', { skip, timeout: 120_000 }, () => {
     const rows = page.locator('table.evidence-table tr.evidence-row');
     await rows.first().waitFor();
     assert.equal(await rows.count(), uploads.length);
+    await assertAccessible(page, 'release-page');
     await page.screenshot({ path: join(screenshotDir, 'release-page.png'), fullPage: true });
     for (const upload of uploads) {
       const row = rows.filter({ has: page.getByRole('cell', { name: upload.name, exact: true }) });

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
+import { assertAccessible } from '../support/accessibility.ts';
 import { chromiumMissing, openWatchedPage, screenshotDir } from '../support/browser.ts';
 import { projectRoot, type StartedServer, startServer } from '../support/start-server.ts';
 
@@ -166,6 +167,7 @@ describe('signing and exceptions in Chromium', { skip, timeout: 180_000 }, () =>
     await dialog
       .getByLabel('Compensating control')
       .fill('Manual occlusion test on the bench by QA, record VAL-88.');
+    await assertAccessible(page, 'request-exception');
     await page.screenshot({ path: join(screenshotDir, 'request-exception.png') });
     await dialog.getByRole('button', { name: 'Request exception' }).click();
     await dialog.waitFor({ state: 'detached' });
@@ -264,6 +266,7 @@ describe('signing and exceptions in Chromium', { skip, timeout: 180_000 }, () =>
     const refusal = dialog.getByRole('alert');
     await refusal.waitFor();
     assert.match(await textOf(refusal), /The signature was refused\..*password/is);
+    await assertAccessible(page, 'sign-refused');
     await page.screenshot({ path: join(screenshotDir, 'sign-refused.png') });
 
     await dialog.getByLabel('Your password (to sign)').fill(PEOPLE.quinn.password);
@@ -277,6 +280,7 @@ describe('signing and exceptions in Chromium', { skip, timeout: 180_000 }, () =>
     assert.match(facts, /\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC/);
     assert.match(facts, /password re-authentication/);
     assert.match(facts, /sha256:[0-9a-f]{64}|[0-9a-f]{64}/);
+    await assertAccessible(page, 'signed');
     await page.screenshot({ path: join(screenshotDir, 'signed.png') });
     await dialog.getByRole('button', { name: 'Done' }).click();
 
@@ -321,6 +325,7 @@ describe('signing and exceptions in Chromium', { skip, timeout: 180_000 }, () =>
     await aging.first().waitFor();
     assert.match(await textOf(page.locator('[data-aging="active"]')), /Active\s*1/);
     assert.match(await textOf(page.locator('[data-aging="requested"]')), /Requested\s*0/);
+    await assertAccessible(page, 'exceptions');
     await page.screenshot({ path: join(screenshotDir, 'exceptions.png'), fullPage: true });
   });
 

@@ -8,6 +8,7 @@ import {
   generatedReportText,
   generatedReportTotals,
 } from '../../src/evidence/junit/generate-report.ts';
+import { assertAccessible } from '../support/accessibility.ts';
 import { chromiumMissing, openWatchedPage, screenshotDir } from '../support/browser.ts';
 import { projectRoot, type StartedServer, startServer } from '../support/start-server.ts';
 
@@ -208,6 +209,7 @@ describe('release workspace and dashboards in Chromium', { skip, timeout: 180_00
       await page.locator('th[aria-sort="ascending"]').getByRole('button').innerText(),
       /^tag\s*▲$/i,
     );
+    await assertAccessible(page, 'release-list-filters');
     await page.screenshot({ path: join(screenshotDir, 'release-list-filters.png') });
   });
 
@@ -236,6 +238,7 @@ describe('release workspace and dashboards in Chromium', { skip, timeout: 180_00
     await production.getByRole('button', { name: 'Re-evaluate the production gate' }).click();
     await production.getByRole('button', { name: 'Re-evaluate the production gate' }).isEnabled();
     assert.match(await textOf(production.locator('h3')), /blocked/);
+    await assertAccessible(page, 'release-workspace');
     await page.screenshot({ path: join(screenshotDir, 'release-workspace.png'), fullPage: true });
   });
 
@@ -318,6 +321,7 @@ describe('release workspace and dashboards in Chromium', { skip, timeout: 180_00
     const table = evidence.locator('details.figure-table').first();
     await table.locator('summary').click();
     assert.match(await textOf(table.locator('tbody')), /ledger/);
+    await assertAccessible(page, 'dashboards');
     await page.screenshot({ path: join(screenshotDir, 'dashboards.png'), fullPage: true });
     const widths = await page.evaluate(() => ({
       page: document.documentElement.scrollWidth,
