@@ -38,11 +38,20 @@ export async function applyPostgresMigrations(
         if (exists.rowCount === 0) await client.query(`CREATE SCHEMA ${quoted}`);
         // The pool may belong to the caller, with its own search_path: migrate ours.
         await client.query(`SET LOCAL search_path TO ${quoted}`);
-        await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
-          version    integer PRIMARY KEY,
-          name       text NOT NULL,
-          applied_at timestamptz NOT NULL DEFAULT now()
-        )`);
+        // Looked up first for the same reason: CREATE TABLE IF NOT EXISTS needs CREATE on the
+        // schema even when the table exists, and a runtime role should not need it.
+        const table = await client.query("SELECT to_regclass('schema_migrations') AS oid");
+        if (table.rows[0]?.oid === null) {
+          await client
+            .query(`CREATE TABLE schema_migrations (
+              version    integer PRIMARY KEY,
+              name       text NOT NULL,
+              applied_at timestamptz NOT NULL DEFAULT now()
+            )`)
+            .catch((error) => {
+              throw withPrivilegeHint(error, schema, 'its migration table');
+            });
+        }
         const applied = new Set(
           (
             await client.query<{ version: number }>('SELECT version FROM schema_migrations')
@@ -59,7 +68,11 @@ export async function applyPostgresMigrations(
           await client.query('COMMIT');
           return ran;
         }
-        await client.query(next.sql);
+        try {
+          await client.query(next.sql);
+        } catch (error) {
+          throw withPrivilegeHint(error, schema, `migration ${next.version} (${next.name})`);
+        }
         await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
           next.version,
           next.name,
@@ -76,4 +89,16 @@ export async function applyPostgresMigrations(
   } finally {
     client.release(broken);
   }
+}
+
+/**
+ * A role without CREATE (one that only reads and writes rows, as a runtime role should) cannot
+ * apply a migration: say which one and how to apply it, rather than PostgreSQL's bare refusal.
+ */
+function withPrivilegeHint(error: unknown, schema: string, what: string): unknown {
+  if ((error as { code?: string }).code !== '42501') return error; // insufficient_privilege
+  return new Error(
+    `schema ${schema} needs ${what}, which this database role may not create (${(error as Error).message}); run \`dossier migrate\` as the role that owns the schema, then start again`,
+    { cause: error },
+  );
 }

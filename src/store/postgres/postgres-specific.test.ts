@@ -183,6 +183,40 @@ await whenPostgresReachable('PostgreSQL store specifics', () => {
       }
     });
 
+    it('runs with a role that may only read and write rows once `dossier migrate` ran as the owner', async () => {
+      const runtime = await createTestSchema();
+      const role = `${runtime.name}_rw`;
+      const url = new URL(TEST_DATABASE_URL);
+      url.username = role;
+      await adminQuery(`CREATE ROLE "${role}" LOGIN`);
+      try {
+        await adminQuery(`GRANT USAGE ON SCHEMA "${runtime.name}" TO "${role}"`);
+        await assert.rejects(
+          openPostgresStore({ url: url.href, schema: runtime.name }),
+          /needs its migration table, which this database role may not create .*run `dossier migrate` as the role that owns the schema/,
+        );
+        const owner = await openPostgresStore({ url: TEST_DATABASE_URL, schema: runtime.name });
+        await owner.close();
+        await adminQuery(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "${runtime.name}" TO "${role}";
+          GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA "${runtime.name}" TO "${role}"`);
+        const rw = await openPostgresStore({ url: url.href, schema: runtime.name });
+        try {
+          const release = buildRelease();
+          await rw.transaction(async (tx) => {
+            await tx.insertRelease(release);
+            await tx.appendAudit(audit(`release:${release.id}`));
+          });
+          assert.equal((await rw.getReleaseById(release.id))?.tag, release.tag);
+          assert.equal(await rw.countAuditEntries(), 1);
+        } finally {
+          await rw.close();
+        }
+      } finally {
+        await runtime.drop();
+        await adminQuery(`DROP OWNED BY "${role}"; DROP ROLE "${role}"`);
+      }
+    });
+
     it('refuses a schema name that is not a plain lowercase identifier', async () => {
       await assert.rejects(
         openPostgresStore({ url: TEST_DATABASE_URL, schema: 'x"; DROP SCHEMA public; --' }),
