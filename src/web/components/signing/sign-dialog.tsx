@@ -3,6 +3,7 @@ import { errorMessage, type Signature, type SigningView } from '../../api-client
 import { useSession } from '../../session.ts';
 import { ModalDialog } from '../modal-dialog.tsx';
 import { ProblemMessage } from '../problem-message.tsx';
+import { PasswordAgain } from './password-again.tsx';
 import { SignatureFacts } from './signature-facts.tsx';
 
 interface SignDialogProps {
@@ -21,7 +22,7 @@ interface SignDialogProps {
  */
 export function SignDialog({ releaseTag, role, view, onClose, onSigned }: SignDialogProps) {
   const { client, identity } = useSession();
-  const ids = { meaning: useId(), password: useId(), condition: useId(), deadline: useId() };
+  const ids = { meaning: useId(), condition: useId(), deadline: useId() };
   const password = useRef<HTMLInputElement>(null);
   const [meaning, setMeaning] = useState(`${role} review complete`);
   const [secret, setSecret] = useState('');
@@ -98,18 +99,7 @@ export function SignDialog({ releaseTag, role, view, onClose, onSigned }: SignDi
             onChange={(event) => setMeaning(event.target.value)}
             required
           />
-          <label htmlFor={ids.password}>Your password (to sign)</label>
-          <input
-            id={ids.password}
-            ref={password}
-            type="password"
-            autoComplete="current-password"
-            value={secret}
-            onChange={(event) => setSecret(event.target.value)}
-            // biome-ignore lint/a11y/noAutofocus: the dialog opens to ask for exactly this
-            autoFocus
-            required
-          />
+          <PasswordAgain purpose="to sign" value={secret} onChange={setSecret} ref={password} />
           <details className="condition">
             <summary className="disclosure">Approve with a condition (optional)</summary>
             <label htmlFor={ids.condition}>Condition</label>
