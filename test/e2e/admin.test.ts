@@ -1,16 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { chromiumMissing, openWatchedPage, screenshotDir } from '../support/browser.ts';
-import {
-  makeTempDir,
-  projectRoot,
-  type StartedServer,
-  startServer,
-} from '../support/start-server.ts';
+import { ensureWebBuild, operatorApi } from '../support/operator-api.ts';
+import { makeTempDir, type StartedServer, startServer } from '../support/start-server.ts';
 
 const skip = chromiumMissing;
 
@@ -52,25 +47,7 @@ describe('users, training, withdrawal and delegations in Chromium', {
   const foreignRequests: string[] = [];
   const browserErrors: string[] = [];
 
-  async function api(path: string, init: RequestInit = {}): Promise<Response> {
-    assert.ok(server);
-    const headers = new Headers(init.headers);
-    headers.set('authorization', `Bearer ${server.token}`);
-    return fetch(`${server.url}${path}`, { ...init, headers });
-  }
-
-  async function post(path: string, body: unknown): Promise<Record<string, unknown>> {
-    const response = await api(path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    assert.ok(
-      response.status < 300,
-      `${path}: ${response.status} ${await response.clone().text()}`,
-    );
-    return (await response.json()) as Record<string, unknown>;
-  }
+  const operator = operatorApi(() => server);
 
   async function signIn(username: string, password: string): Promise<void> {
     await page.getByLabel('Username').fill(username);
@@ -93,46 +70,25 @@ describe('users, training, withdrawal and delegations in Chromium', {
   }
 
   before(async () => {
-    const build = spawnSync(process.execPath, [join(projectRoot, 'scripts/ensure-web-build.ts')], {
-      cwd: projectRoot,
-      encoding: 'utf8',
-    });
-    assert.equal(build.status, 0, `web build failed:\n${build.stdout}\n${build.stderr}`);
+    ensureWebBuild();
     configDir = await makeTempDir('dossier-access-');
     const accessConfig = join(configDir, 'access.yaml');
     await writeFile(accessConfig, ACCESS_CONFIG);
     server = await startServer({ args: ['--access-config', accessConfig] });
 
-    const policy = await api('/v1/policies/default', {
-      method: 'PUT',
-      headers: { 'content-type': 'application/yaml' },
-      body: await readFile(SIGNING_POLICY, 'utf8'),
-    });
-    assert.ok(policy.status < 300, await policy.clone().text());
+    await operator.applyDefaultPolicy(await readFile(SIGNING_POLICY, 'utf8'));
     for (const [username, person] of Object.entries(PEOPLE)) {
-      await post('/v1/users', { username, ...person });
+      await operator.post('/v1/users', { username, ...person });
     }
-    const release = await post('/v1/releases', {
+    const release = await operator.post('/v1/releases', {
       service: 'infusion-pump',
       version: '7.2.0',
       commit: 'e5'.repeat(20),
     });
     tag = String(release.tag);
-    const attached = await api(
-      `/v1/releases/${encodeURIComponent(tag)}/evidence?kind=junit&name=junit.xml`,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/octet-stream' },
-        body: passingJunit,
-      },
-    );
-    assert.equal(attached.status, 201, await attached.clone().text());
+    await operator.attach(tag, 'junit', 'junit.xml', passingJunit);
     // The tests pass: only QA's signature is missing.
-    const decided = await api(`/v1/releases/${encodeURIComponent(tag)}/gate?env=staging`);
-    assert.equal(
-      ((await decided.json()) as { decision: { decision: string } }).decision.decision,
-      'blocked',
-    );
+    assert.equal(await operator.gate(tag, 'staging'), 'blocked');
 
     ({ browser, page } = await openWatchedPage(server.url, { foreignRequests, browserErrors }));
     await page.goto(server.url);

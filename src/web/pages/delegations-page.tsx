@@ -2,6 +2,7 @@ import { type FormEvent, useEffect, useId, useState } from 'react';
 import { SIGNING_ROLES } from '../../core/access/roles.ts';
 import { type DelegationWindow, delegationWindow } from '../../core/approval/delegation.ts';
 import { type Delegation, errorMessage, type Person } from '../api-client.ts';
+import { LabelledInput } from '../components/labelled-input.tsx';
 import { ProblemMessage } from '../components/problem-message.tsx';
 import { Timestamp } from '../components/timestamp.tsx';
 import { useSession } from '../session.ts';
@@ -129,7 +130,7 @@ interface DelegationFormProps {
 
 function DelegationForm({ username, roles, onCreated }: DelegationFormProps) {
   const { client } = useSession();
-  const ids = { role: useId(), delegate: useId(), from: useId(), until: useId(), reason: useId() };
+  const ids = { role: useId(), delegate: useId(), reason: useId() };
   const [people, setPeople] = useState<Person[] | null>(null);
   const [peopleError, setPeopleError] = useState<string | null>(null);
   const [role, setRole] = useState(roles[0] ?? '');
@@ -218,26 +219,8 @@ function DelegationForm({ username, roles, onCreated }: DelegationFormProps) {
             ))}
           </select>
           <div className="field-row">
-            <div className="field">
-              <label htmlFor={ids.from}>First day (UTC)</label>
-              <input
-                id={ids.from}
-                type="date"
-                className="input-medium"
-                value={from}
-                onChange={(event) => setFrom(event.target.value)}
-              />
-            </div>
-            <div className="field">
-              <label htmlFor={ids.until}>Last day (UTC)</label>
-              <input
-                id={ids.until}
-                type="date"
-                className="input-medium"
-                value={until}
-                onChange={(event) => setUntil(event.target.value)}
-              />
-            </div>
+            <LabelledInput label="First day (UTC)" type="date" value={from} onChange={setFrom} />
+            <LabelledInput label="Last day (UTC)" type="date" value={until} onChange={setUntil} />
           </div>
           <p className="hint" aria-live="polite">
             {days === null

@@ -1,6 +1,7 @@
-import { type FormEvent, useEffect, useId, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { errorMessage, type TrainingRecord } from '../../api-client.ts';
 import { useSession } from '../../session.ts';
+import { LabelledInput } from '../labelled-input.tsx';
 import { ProblemMessage } from '../problem-message.tsx';
 import { Timestamp } from '../timestamp.tsx';
 
@@ -13,7 +14,6 @@ interface TrainingPanelProps {
 /** A person's training records (write-once), and a form to record a completed course. */
 export function TrainingPanel({ username, onRecorded }: TrainingPanelProps) {
   const { client } = useSession();
-  const ids = { course: useId(), version: useId(), completed: useId(), expires: useId() };
   const [records, setRecords] = useState<TrainingRecord[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [generation, setGeneration] = useState(0);
@@ -102,46 +102,26 @@ export function TrainingPanel({ username, onRecorded }: TrainingPanelProps) {
       <form onSubmit={submit} noValidate className="stacked-form">
         {error && <ProblemMessage title="The training was not recorded.">{error}</ProblemMessage>}
         <div className="field-row">
-          <div className="field">
-            <label htmlFor={ids.course}>Course</label>
-            <input
-              id={ids.course}
-              type="text"
-              className="input-medium"
-              value={course}
-              onChange={(event) => setCourse(event.target.value)}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor={ids.version}>Version</label>
-            <input
-              id={ids.version}
-              type="text"
-              className="input-narrow"
-              value={version}
-              onChange={(event) => setVersion(event.target.value)}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor={ids.completed}>Completed on</label>
-            <input
-              id={ids.completed}
-              type="date"
-              className="input-medium"
-              value={completed}
-              onChange={(event) => setCompleted(event.target.value)}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor={ids.expires}>Last day (optional)</label>
-            <input
-              id={ids.expires}
-              type="date"
-              className="input-medium"
-              value={expires}
-              onChange={(event) => setExpires(event.target.value)}
-            />
-          </div>
+          <LabelledInput label="Course" type="text" value={course} onChange={setCourse} />
+          <LabelledInput
+            label="Version"
+            type="text"
+            width="narrow"
+            value={version}
+            onChange={setVersion}
+          />
+          <LabelledInput
+            label="Completed on"
+            type="date"
+            value={completed}
+            onChange={setCompleted}
+          />
+          <LabelledInput
+            label="Last day (optional)"
+            type="date"
+            value={expires}
+            onChange={setExpires}
+          />
         </div>
         <p className="hint">Records are never edited: a correction is a new record.</p>
         <div className="form-actions">
