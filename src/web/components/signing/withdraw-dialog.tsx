@@ -1,10 +1,11 @@
-import { type FormEvent, useId, useRef, useState } from 'react';
-import { errorMessage, type Signature } from '../../api-client.ts';
+import { type FormEvent, useId, useState } from 'react';
+import type { Signature } from '../../api-client.ts';
 import { useSession } from '../../session.ts';
 import { ModalDialog } from '../modal-dialog.tsx';
 import { ProblemMessage } from '../problem-message.tsx';
 import { PasswordAgain } from './password-again.tsx';
 import { SignatureFacts } from './signature-facts.tsx';
+import { useSignedAct } from './use-signed-act.ts';
 
 interface WithdrawDialogProps {
   /** The approval being withdrawn: the signed-in person's own. */
@@ -20,31 +21,13 @@ interface WithdrawDialogProps {
 export function WithdrawDialog({ approval, onClose, onWithdrawn }: WithdrawDialogProps) {
   const { client } = useSession();
   const reasonId = useId();
-  const password = useRef<HTMLInputElement>(null);
   const [reason, setReason] = useState('');
-  const [secret, setSecret] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [withdrawn, setWithdrawn] = useState<Signature | null>(null);
+  const act = useSignedAct(onWithdrawn);
+  const withdrawn = act.recorded;
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const withdrawal = await client.withdraw(approval.id, {
-        meaning: reason.trim(),
-        password: secret,
-      });
-      setWithdrawn(withdrawal);
-      onWithdrawn(withdrawal);
-    } catch (caught) {
-      setError(errorMessage(caught));
-      setSecret('');
-      password.current?.focus();
-    } finally {
-      setBusy(false);
-    }
+    await act.run((password) => client.withdraw(approval.id, { meaning: reason.trim(), password }));
   }
 
   return (
@@ -65,7 +48,9 @@ export function WithdrawDialog({ approval, onClose, onWithdrawn }: WithdrawDialo
         <form onSubmit={submit} noValidate className="stacked-form">
           <h3 className="summary-heading">The approval you withdraw</h3>
           <SignatureFacts signature={approval} />
-          {error && <ProblemMessage title="The withdrawal was refused.">{error}</ProblemMessage>}
+          {act.error && (
+            <ProblemMessage title="The withdrawal was refused.">{act.error}</ProblemMessage>
+          )}
           <label htmlFor={reasonId}>Why you withdraw it</label>
           <input
             id={reasonId}
@@ -74,7 +59,12 @@ export function WithdrawDialog({ approval, onClose, onWithdrawn }: WithdrawDialo
             onChange={(event) => setReason(event.target.value)}
             required
           />
-          <PasswordAgain purpose="to withdraw" value={secret} onChange={setSecret} ref={password} />
+          <PasswordAgain
+            purpose="to withdraw"
+            value={act.secret}
+            onChange={act.setSecret}
+            ref={act.password}
+          />
           <p className="hint">
             The withdrawal is a new signature naming {approval.id}; the approval stays on record,
             marked withdrawn, and the gates stop counting it.
@@ -83,8 +73,8 @@ export function WithdrawDialog({ approval, onClose, onWithdrawn }: WithdrawDialo
             <button type="button" className="button" onClick={onClose}>
               Cancel
             </button>
-            <button type="submit" className="button button-danger" disabled={busy}>
-              {busy ? 'Withdrawing…' : 'Withdraw approval'}
+            <button type="submit" className="button button-danger" disabled={act.busy}>
+              {act.busy ? 'Withdrawing…' : 'Withdraw approval'}
             </button>
           </div>
         </form>
