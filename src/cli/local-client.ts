@@ -82,7 +82,7 @@ export function localClient(services: Services): DossierClient {
     },
     whoAmI: async () => presentActor(actor),
     createUser: async (input) => presentUser(await services.users.create(actor, input)),
-    listUsers: async () => (await services.users.list()).map(presentUser),
+    listUsers: async () => (await services.users.list(actor)).map(presentUser),
     disableUser: async (username) => presentUser(await services.users.disable(actor, username)),
     async grantRole(username, role) {
       const change = await services.users.grantRole(actor, username, { role });
@@ -94,8 +94,9 @@ export function localClient(services: Services): DossierClient {
     },
     recordTraining: async (username, input) =>
       presentTraining(await services.training.record(actor, username, input)),
-    listTraining: async (username) => (await services.training.list(username)).map(presentTraining),
-    eligibility: (username, role) => services.training.eligibility(username, role),
+    listTraining: async (username) =>
+      (await services.training.list(actor, username)).map(presentTraining),
+    eligibility: (username, role) => services.training.eligibility(actor, username, role),
     async createToken(input) {
       const { token, value } = await services.tokens.create(actor, input);
       return { token: presentToken(token), value };

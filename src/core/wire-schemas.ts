@@ -168,6 +168,14 @@ export type UserJson = z.infer<typeof UserJson>;
 
 export const UserListJson = z.object({ items: z.array(UserJson) }).meta({ id: 'UserList' });
 
+export const PersonJson = z
+  .object({ username: z.string(), fullName: z.string() })
+  .meta({ id: 'Person' });
+export type PersonJson = z.infer<typeof PersonJson>;
+export const PeopleJson = z
+  .object({ items: z.array(PersonJson).describe('enabled accounts, by username') })
+  .meta({ id: 'People' });
+
 export const RoleChangeJson = z
   .object({
     user: UserJson,

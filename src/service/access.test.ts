@@ -145,8 +145,13 @@ describe('accounts, roles, sessions and re-authentication', () => {
     // A right password clears the count.
     await t.services.sessions.login({ username: 'alice', password: 'alice password 123' });
     assert.equal(
-      (await t.services.deps.store.getUserCredentials((await t.services.users.get('alice')).id))
-        ?.failedAttempts,
+      (
+        await t.services.deps.store.getUserCredentials(
+          (
+            await t.services.users.get(rootSession, 'alice')
+          ).id,
+        )
+      )?.failedAttempts,
       0,
     );
   });
@@ -159,7 +164,7 @@ describe('accounts, roles, sessions and re-authentication', () => {
     const refusal = await lastEntry();
     assert.equal(refusal?.action, 'role.change_refused');
     assert.equal(refusal?.actor, 'user:root');
-    assert.deepEqual((await t.services.users.get('root')).roles, ['admin']);
+    assert.deepEqual((await t.services.users.get(rootSession, 'root')).roles, ['admin']);
   });
 
   it('also refuses a self-grant through an API token the person created', async () => {
@@ -201,7 +206,7 @@ describe('accounts, roles, sessions and re-authentication', () => {
   });
 
   it('records training and reports signing eligibility with the reason', async () => {
-    const before = await t.services.training.eligibility('alice', 'qa');
+    const before = await t.services.training.eligibility(rootSession, 'alice', 'qa');
     assert.deepEqual(before, {
       eligible: false,
       code: 'TRAINING_MISSING',
@@ -224,8 +229,10 @@ describe('accounts, roles, sessions and re-authentication', () => {
     });
     assert.equal(record.recordedBy, 'user:root');
     assert.equal((await lastEntry())?.action, 'training.recorded');
-    assert.deepEqual(await t.services.training.eligibility('alice', 'qa'), { eligible: true });
-    assert.deepEqual(await t.services.training.list('alice'), [record]);
+    assert.deepEqual(await t.services.training.eligibility(rootSession, 'alice', 'qa'), {
+      eligible: true,
+    });
+    assert.deepEqual(await t.services.training.list(rootSession, 'alice'), [record]);
   });
 
   it('re-authenticates the signed-in person with their own password only', async () => {

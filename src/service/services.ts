@@ -54,8 +54,16 @@ import {
   listTokens,
   revokeToken,
 } from './tokens.ts';
-import { checkSigningEligibility, listTraining, recordTraining } from './training.ts';
-import { createUser, disableUser, grantRole, listUsers, requireUser, revokeRole } from './users.ts';
+import { listTraining, readSigningEligibility, recordTraining } from './training.ts';
+import {
+  createUser,
+  disableUser,
+  grantRole,
+  listPeople,
+  listUsers,
+  readUser,
+  revokeRole,
+} from './users.ts';
 
 /**
  * The composition root: every use case bound to one set of dependencies. The API, the CLI in
@@ -183,8 +191,10 @@ export function createServices(deps: ServiceDeps) {
     },
     users: {
       create: (actor: Actor, input: unknown) => createUser(deps, actor, input),
-      get: (username: string) => requireUser(deps, username),
-      list: () => listUsers(deps),
+      get: (actor: Actor, username: string) => readUser(deps, actor, username),
+      list: (actor: Actor) => listUsers(deps, actor),
+      /** Enabled people by username and printed name, for choosing one (any actor). */
+      directory: () => listPeople(deps),
       disable: (actor: Actor, username: string) => disableUser(deps, actor, username),
       grantRole: (actor: Actor, username: string, input: unknown) =>
         grantRole(deps, actor, username, input),
@@ -194,10 +204,10 @@ export function createServices(deps: ServiceDeps) {
     training: {
       record: (actor: Actor, username: string, input: unknown) =>
         recordTraining(deps, actor, username, input),
-      list: (username: string) => listTraining(deps, username),
+      list: (actor: Actor, username: string) => listTraining(deps, actor, username),
       /** Whether the user may sign for the role now (account, role, current training). */
-      eligibility: (username: string, role: string) =>
-        checkSigningEligibility(deps, username, role),
+      eligibility: (actor: Actor, username: string, role: string) =>
+        readSigningEligibility(deps, actor, username, role),
     },
     sessions: {
       login: (input: unknown) => login(deps, input),

@@ -1,4 +1,4 @@
-import { assertAdmin } from '../core/access/permissions.ts';
+import { assertAdmin, assertMayReadAccount } from '../core/access/permissions.ts';
 import { isRole, ROLES } from '../core/access/roles.ts';
 import { type SigningEligibility, signingEligibility } from '../core/access/signing-eligibility.ts';
 import { TrainingInputSchema, type TrainingRecord } from '../core/access/training.ts';
@@ -48,15 +48,32 @@ export async function recordTraining(
 
 export async function listTraining(
   deps: Pick<ServiceDeps, 'store'>,
+  actor: Actor,
   username: string,
 ): Promise<TrainingRecord[]> {
+  assertMayReadAccount(actor, username.toLowerCase(), `read the training of ${username}`);
   const user = await requireUser(deps, username);
   return deps.store.listTraining(user.username);
 }
 
+/** Eligibility as the API shows it beforehand: to the person, admins and auditors. */
+export async function readSigningEligibility(
+  deps: ServiceDeps,
+  actor: Actor,
+  username: string,
+  role: string,
+): Promise<SigningEligibility> {
+  assertMayReadAccount(
+    actor,
+    username.toLowerCase(),
+    `read the signing eligibility of ${username}`,
+  );
+  return checkSigningEligibility(deps, username, role);
+}
+
 /**
  * Whether the user may sign for `role` now, with the configured training requirements: what the
- * signing service asks at the moment of signing, and what the API shows beforehand.
+ * signing service asks at the moment of signing.
  */
 export async function checkSigningEligibility(
   deps: ServiceDeps,

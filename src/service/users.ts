@@ -1,4 +1,4 @@
-import { assertAdmin } from '../core/access/permissions.ts';
+import { assertAdmin, assertMayReadAccount } from '../core/access/permissions.ts';
 import type { Role } from '../core/access/roles.ts';
 import {
   CreateUserInputSchema,
@@ -50,8 +50,37 @@ export async function createUser(deps: ServiceDeps, actor: Actor, input: unknown
   return requireUser(deps, username);
 }
 
-export async function listUsers(deps: Pick<ServiceDeps, 'store'>): Promise<User[]> {
+/** Every account with its roles: admins and auditors only (see assertMayReadAccount). */
+export async function listUsers(deps: Pick<ServiceDeps, 'store'>, actor: Actor): Promise<User[]> {
+  assertMayReadAccount(actor, undefined, 'read the user list');
   return deps.store.listUsers();
+}
+
+/** One account: its owner, admins and auditors may read it. */
+export async function readUser(
+  deps: Pick<ServiceDeps, 'store'>,
+  actor: Actor,
+  username: string,
+): Promise<User> {
+  assertMayReadAccount(actor, username.toLowerCase(), `read the account of ${username}`);
+  return requireUser(deps, username);
+}
+
+/** A person as the directory names them: enough to choose one, nothing about their authority. */
+export interface DirectoryEntry {
+  username: string;
+  fullName: string;
+}
+
+/**
+ * The enabled accounts by username and printed name, for choosing a person (a backup approver,
+ * a condition's owner). Any authenticated actor may read it: these names are already on every
+ * signature; roles, training and account history stay behind assertMayReadAccount.
+ */
+export async function listPeople(deps: Pick<ServiceDeps, 'store'>): Promise<DirectoryEntry[]> {
+  return (await deps.store.listUsers())
+    .filter((user) => user.disabledAt === null)
+    .map((user) => ({ username: user.username, fullName: user.fullName }));
 }
 
 export async function requireUser(

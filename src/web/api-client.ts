@@ -2,16 +2,21 @@ import type { z } from 'zod';
 import type {
   ActorJson,
   AuditEntryJson,
+  EligibilityJson,
   EvidenceJson,
   EvidenceListJson,
+  PersonJson,
   ProblemJson,
   ReleaseJson,
   ReleasePageJson,
+  RoleChangeJson,
   SessionJson,
+  TrainingRecordJson,
   UserJson,
 } from '../core/wire-schemas.ts';
 import type {
   ChangeViewJson,
+  DelegationJson,
   DeploymentJson,
   ExceptionJson,
   ExceptionListJson,
@@ -50,6 +55,33 @@ export interface DashboardPeriod {
 export type Evidence = EvidenceJson;
 export type Actor = ActorJson;
 export type User = UserJson;
+export type Person = PersonJson;
+export type RoleChange = RoleChangeJson;
+export type TrainingRecord = TrainingRecordJson;
+export type Eligibility = EligibilityJson;
+export type Delegation = z.infer<typeof DelegationJson>;
+/** What POST /v1/users takes. */
+export interface CreateUserRequest {
+  username: string;
+  fullName: string;
+  password: string;
+  roles: string[];
+}
+/** What POST /v1/users/{username}/training takes. */
+export interface TrainingRequest {
+  course: string;
+  version: string;
+  completedOn: string;
+  expiresOn: string | null;
+}
+/** What POST /v1/delegations takes. */
+export interface DelegationRequest {
+  delegate: string;
+  role: string;
+  startsAt: string;
+  endsAt: string;
+  reason: string;
+}
 export type Signature = z.infer<typeof SignatureJson>;
 export type SigningView = z.infer<typeof SigningViewJson>;
 export type Exception = z.infer<typeof ExceptionJson>;
@@ -134,6 +166,21 @@ export interface ApiClient {
   signOut(): Promise<void>;
   getApprovals(idOrTag: string, signal?: AbortSignal): Promise<SigningView>;
   sign(idOrTag: string, request: SignRequest): Promise<Signature>;
+  /** A new signed record naming the approval; needs the signer's password again. */
+  withdraw(signatureId: string, request: { meaning: string; password: string }): Promise<Signature>;
+  meetCondition(signatureId: string, evidenceId: string): Promise<void>;
+  listDelegations(signal?: AbortSignal): Promise<Delegation[]>;
+  createDelegation(request: DelegationRequest): Promise<Delegation>;
+  /** Enabled people by username and name: the directory anyone may read. */
+  listPeople(signal?: AbortSignal): Promise<Person[]>;
+  listUsers(signal?: AbortSignal): Promise<User[]>;
+  createUser(request: CreateUserRequest): Promise<User>;
+  disableUser(username: string): Promise<User>;
+  grantRole(username: string, role: string): Promise<RoleChange>;
+  revokeRole(username: string, role: string): Promise<RoleChange>;
+  listTraining(username: string, signal?: AbortSignal): Promise<TrainingRecord[]>;
+  recordTraining(username: string, request: TrainingRequest): Promise<TrainingRecord>;
+  eligibility(username: string, role: string, signal?: AbortSignal): Promise<Eligibility>;
   listExceptions(signal?: AbortSignal): Promise<ExceptionList>;
   requestException(request: ExceptionRequest): Promise<Exception>;
   approveException(id: string): Promise<Exception>;
@@ -255,6 +302,59 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     sign(idOrTag, signRequest) {
       return post<Signature>(`${releasePath(idOrTag)}/approvals`, signRequest);
     },
+    withdraw(signatureId, withdrawRequest) {
+      return post<Signature>(`/v1/signatures/${encodeURIComponent(signatureId)}/withdraw`, {
+        meaning: withdrawRequest.meaning,
+        password: withdrawRequest.password,
+      });
+    },
+    async meetCondition(signatureId, evidenceId) {
+      // 204: nothing to read back.
+      await request(`/v1/signatures/${encodeURIComponent(signatureId)}/condition-met`, undefined, {
+        method: 'POST',
+        body: { evidenceId },
+      });
+    },
+    async listDelegations(signal) {
+      return (await json<{ items: Delegation[] }>('/v1/delegations', signal)).items;
+    },
+    createDelegation(delegationRequest) {
+      return post<Delegation>('/v1/delegations', delegationRequest);
+    },
+    async listPeople(signal) {
+      return (await json<{ items: Person[] }>('/v1/people', signal)).items;
+    },
+    async listUsers(signal) {
+      return (await json<{ items: User[] }>('/v1/users', signal)).items;
+    },
+    createUser(userRequest) {
+      return post<User>('/v1/users', userRequest);
+    },
+    disableUser(username) {
+      return post<User>(`${userPath(username)}/disable`, {});
+    },
+    grantRole(username, role) {
+      return post<RoleChange>(`${userPath(username)}/roles`, { role });
+    },
+    async revokeRole(username, role) {
+      const response = await request(
+        `${userPath(username)}/roles/${encodeURIComponent(role)}`,
+        undefined,
+        { method: 'DELETE' },
+      );
+      return (await response.json()) as RoleChange;
+    },
+    async listTraining(username, signal) {
+      return (await json<{ items: TrainingRecord[] }>(`${userPath(username)}/training`, signal))
+        .items;
+    },
+    recordTraining(username, trainingRequest) {
+      return post<TrainingRecord>(`${userPath(username)}/training`, trainingRequest);
+    },
+    eligibility(username, role, signal) {
+      const query = new URLSearchParams({ role });
+      return json<Eligibility>(`${userPath(username)}/eligibility?${query}`, signal);
+    },
     listExceptions(signal) {
       return json<ExceptionList>('/v1/exceptions', signal);
     },
@@ -269,6 +369,10 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 
 function releasePath(idOrTag: string): string {
   return `/v1/releases/${encodeURIComponent(idOrTag)}`;
+}
+
+function userPath(username: string): string {
+  return `/v1/users/${encodeURIComponent(username)}`;
 }
 
 function periodQuery(period: DashboardPeriod & { env?: string }): URLSearchParams {

@@ -7,13 +7,17 @@ import {
   RouterProvider,
   useLocation,
 } from 'react-router';
+import { mayManageAccounts } from '../core/access/permissions.ts';
 import { type ApiClient, ApiError, createApiClient, errorMessage } from './api-client.ts';
+import { DelegationsPage } from './pages/delegations-page.tsx';
 import { ExceptionsPage } from './pages/exceptions-page.tsx';
 import { NotFoundPage } from './pages/not-found-page.tsx';
 import { ReleaseListPage } from './pages/release-list-page.tsx';
 import { ReleasePage } from './pages/release-page.tsx';
 import { RouteErrorPage } from './pages/route-error-page.tsx';
 import { SESSION_ENDED, SignInPage, TOKEN_REJECTED } from './pages/sign-in-page.tsx';
+import { UserPage } from './pages/user-page.tsx';
+import { UsersPage } from './pages/users-page.tsx';
 import {
   type Identity,
   readStoredToken,
@@ -130,6 +134,8 @@ function Shell() {
               </NavLink>
               <NavLink to="/exceptions">Exceptions</NavLink>
               <NavLink to="/dashboards">Dashboards</NavLink>
+              <NavLink to="/delegations">Delegations</NavLink>
+              {mayManageAccounts(session.identity.roles) && <NavLink to="/users">Users</NavLink>}
             </nav>
           )}
           {session && <WhoIsSignedIn identity={session.identity} />}
@@ -187,6 +193,9 @@ export function createAppRouter() {
         { index: true, element: <ReleaseListPage /> },
         { path: 'releases/:idOrTag', element: <ReleasePage /> },
         { path: 'exceptions', element: <ExceptionsPage /> },
+        { path: 'delegations', element: <DelegationsPage /> },
+        { path: 'users', element: <UsersPage /> },
+        { path: 'users/:username', element: <UserPage /> },
         {
           path: 'dashboards',
           // The charting library loads with this page only, not with every page.

@@ -4,3 +4,7 @@ import type { Release } from './api-client.ts';
 export function releasePath(release: Pick<Release, 'tag'>): string {
   return `/releases/${encodeURIComponent(release.tag)}`;
 }
+
+export function userPagePath(username: string): string {
+  return `/users/${encodeURIComponent(username)}`;
+}

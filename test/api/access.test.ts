@@ -212,6 +212,62 @@ describe('API: accounts, sessions, roles, training and tokens', () => {
     assert.match(problem.detail, /the API token "ci-payments" was revoked on/);
   });
 
+  it('lets a person read only their own account; the user list is for admins and auditors', async () => {
+    const alice = bearer((await signIn('alice', 'alice password 1')).body.token);
+    const call = (path: string, headers: Record<string, string>) =>
+      api.call(path, { auth: false, headers });
+    const everyone = await call('/v1/users', alice);
+    assert.equal(everyone.status, 403);
+    const refusal = await everyone.json();
+    assert.equal(refusal.code, 'FORBIDDEN');
+    assert.match(
+      refusal.detail,
+      /only an admin or an auditor may read the user list \(user:alice is neither\)/,
+    );
+    for (const path of [
+      '/v1/users/root',
+      '/v1/users/root/training',
+      '/v1/users/root/eligibility?role=qa',
+      // Refused before the lookup: a 404 here would tell alice which accounts exist.
+      '/v1/users/ghost',
+    ]) {
+      const other = await call(path, alice);
+      assert.equal(other.status, 403, path);
+      assert.match((await other.json()).detail, /everyone may read their own account/, path);
+    }
+    for (const path of [
+      '/v1/users/alice',
+      '/v1/users/ALICE',
+      '/v1/users/alice/training',
+      '/v1/users/alice/eligibility?role=qa',
+    ]) {
+      assert.equal((await call(path, alice)).status, 200, path);
+    }
+    const audrey = bearer((await signIn('audrey', 'audrey password 1')).body.token);
+    assert.equal((await call('/v1/users', audrey)).status, 200);
+    assert.equal((await call('/v1/users/root/training', audrey)).status, 200);
+    assert.equal((await call('/v1/users', bearer(rootToken))).status, 200);
+  });
+
+  it('answers the directory (username and name of enabled accounts, no roles) to anyone signed in', async () => {
+    const alice = bearer((await signIn('alice', 'alice password 1')).body.token);
+    const created = await api.call(
+      '/v1/users',
+      post({ username: 'gone', fullName: 'Gone Away', password: 'gone password 12' }),
+    );
+    assert.equal(created.status, 201);
+    const disabled = await api.call('/v1/users/gone/disable', post({}));
+    assert.equal(disabled.status, 200);
+    const people = await api.call('/v1/people', { auth: false, headers: alice });
+    assert.equal(people.status, 200);
+    const { items } = await people.json();
+    assert.deepEqual(
+      items.filter((person: { username: string }) => ['alice', 'gone'].includes(person.username)),
+      [{ username: 'alice', fullName: 'alice Example' }],
+    );
+    assert.equal((await api.call('/v1/people', { auth: false })).status, 401);
+  });
+
   it('lets an auditor read but refuses its writes with 403', async () => {
     const token = (await signIn('audrey', 'audrey password 1')).body.token;
     const read = await api.call('/v1/releases', { auth: false, headers: bearer(token) });
@@ -226,7 +282,13 @@ describe('API: accounts, sessions, roles, training and tokens', () => {
 
   it('publishes the access routes and schemas in the OpenAPI document', async () => {
     const document = await (await api.call('/openapi.json', { auth: false })).json();
-    for (const path of ['/v1/sessions', '/v1/users', '/v1/users/{username}/roles', '/v1/tokens']) {
+    for (const path of [
+      '/v1/sessions',
+      '/v1/users',
+      '/v1/users/{username}/roles',
+      '/v1/people',
+      '/v1/tokens',
+    ]) {
       assert.ok(document.paths[path], path);
     }
     assert.deepEqual(document.paths['/v1/sessions'].post.security, []);

@@ -181,6 +181,50 @@ describe('API: approvals (electronic signatures) and exceptions', () => {
       view.signatures.map((s: { kind: string; status: string }) => `${s.kind}:${s.status}`),
       ['approval:withdrawn', 'withdrawal:valid'],
     );
+    const again = await api.call(
+      `/v1/signatures/${signature.id}/withdraw`,
+      json('POST', { meaning: 'Withdrawing twice', password: 'bob password 1' }, sessions.bob),
+    );
+    assert.equal(again.status, 403);
+    assert.match((await again.json()).detail, /was already withdrawn at .* \(sig_/);
+  });
+
+  it("lets only a condition's owner or signer mark it met, once, with the release's evidence", async () => {
+    const release = await newRelease('1.2.5');
+    const attached = await api.call(
+      `/v1/releases/${release.id}/evidence?kind=custom&name=bench-test.txt`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream' },
+        body: 'bench test passed',
+      },
+    );
+    assert.equal(attached.status, 201, await attached.clone().text());
+    const evidenceId = (await attached.json()).evidence.id;
+    const signed = await sign(release.id, 'quinn', {
+      role: 'qa',
+      meaning: 'QA reviewed, pending the bench test',
+      condition: { text: 'Bench test report', owner: 'tina', deadline: '2099-01-01T00:00:00Z' },
+    });
+    assert.equal(signed.status, 201, await signed.clone().text());
+    const signature = await signed.json();
+    const meet = (who: string) =>
+      api.call(
+        `/v1/signatures/${signature.id}/condition-met`,
+        json('POST', { evidenceId }, sessions[who]),
+      );
+    const byOther = await meet('bob');
+    assert.equal(byOther.status, 403);
+    assert.match(
+      (await byOther.json()).detail,
+      /only tina \(the condition's owner\) or quinn \(who signed\) may mark the condition of sig_\S+ met; user:bob may not/,
+    );
+    assert.equal((await meet('tina')).status, 204);
+    const twice = await meet('quinn');
+    assert.equal(twice.status, 403);
+    assert.match((await twice.json()).detail, /already met at/);
+    const view = await (await api.call(`/v1/releases/${release.id}/approvals`)).json();
+    assert.equal(view.signatures[0].status, 'valid');
   });
 
   it('lets a backup approver sign for the delegator inside the window, recorded as such', async () => {
@@ -268,5 +312,24 @@ describe('API: approvals (electronic signatures) and exceptions', () => {
     );
     assert.equal(response.status, 400);
     assert.match((await response.json()).detail, /quinn does not hold regulatory/);
+  });
+
+  it('refuses a delegation of a role nobody signs for (admin, auditor)', async () => {
+    const response = await api.call(
+      '/v1/delegations',
+      json('POST', {
+        delegator: 'quinn',
+        delegate: 'carl',
+        role: 'admin',
+        startsAt: '2026-11-20T00:00:00Z',
+        endsAt: '2026-11-30T00:00:00Z',
+        reason: 'Admin away',
+      }),
+    );
+    assert.equal(response.status, 400);
+    assert.match(
+      (await response.json()).detail,
+      /role: only a signing role is delegated \(engineering, qa,/,
+    );
   });
 });

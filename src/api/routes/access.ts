@@ -12,6 +12,7 @@ import {
   ActorJson,
   CreatedTokenJson,
   EligibilityJson,
+  PeopleJson,
   ProblemJson,
   RoleChangeJson,
   SessionJson,
@@ -39,6 +40,15 @@ const adminProblems = {
 const userProblems = {
   ...adminProblems,
   404: { description: 'no such user', json: ProblemJson },
+};
+/** Reading an account that is not your own. */
+const readProblems = {
+  ...problems,
+  403: {
+    description: "only an admin or an auditor may read another person's account",
+    json: ProblemJson,
+  },
+  404: userProblems[404],
 };
 
 const sessionRoutes = [
@@ -135,13 +145,13 @@ const userRoutes = [
       method: 'GET',
       path: '/v1/users',
       operationId: 'listUsers',
-      summary: 'List user accounts and their roles',
+      summary: 'List user accounts and their roles (admin or auditor)',
       tag: 'access',
       auth: true,
-      responses: { 200: { description: 'every user', json: UserListJson }, ...problems },
+      responses: { 200: { description: 'every user', json: UserListJson }, ...adminProblems },
     },
-    async handle({ services }) {
-      return { items: (await services.users.list()).map(presentUser) };
+    async handle({ actor, services }) {
+      return { items: (await services.users.list(actor)).map(presentUser) };
     },
   }),
   defineRoute({
@@ -149,18 +159,14 @@ const userRoutes = [
       method: 'GET',
       path: '/v1/users/{username}',
       operationId: 'getUser',
-      summary: 'Get one user account',
+      summary: 'Get one user account (your own, or any as an admin or auditor)',
       tag: 'access',
       auth: true,
       params: UserParams,
-      responses: {
-        200: { description: 'the user', json: UserJson },
-        ...problems,
-        404: userProblems[404],
-      },
+      responses: { 200: { description: 'the user', json: UserJson }, ...readProblems },
     },
-    async handle({ params, services }) {
-      return presentUser(await services.users.get(params.username));
+    async handle({ params, actor, services }) {
+      return presentUser(await services.users.get(actor, params.username));
     },
   }),
   defineRoute({
@@ -245,18 +251,16 @@ const userRoutes = [
       method: 'GET',
       path: '/v1/users/{username}/training',
       operationId: 'listTraining',
-      summary: "A user's training records, oldest first",
+      summary: "A user's training records, oldest first (your own, or any as an admin or auditor)",
       tag: 'access',
       auth: true,
       params: UserParams,
-      responses: {
-        200: { description: 'the records', json: TrainingListJson },
-        ...problems,
-        404: userProblems[404],
-      },
+      responses: { 200: { description: 'the records', json: TrainingListJson }, ...readProblems },
     },
-    async handle({ params, services }) {
-      return { items: (await services.training.list(params.username)).map(presentTraining) };
+    async handle({ params, actor, services }) {
+      return {
+        items: (await services.training.list(actor, params.username)).map(presentTraining),
+      };
     },
   }),
   defineRoute({
@@ -264,19 +268,37 @@ const userRoutes = [
       method: 'GET',
       path: '/v1/users/{username}/eligibility',
       operationId: 'signingEligibility',
-      summary: 'Whether the user may sign for a role now, and if not, why',
+      summary:
+        'Whether the user may sign for a role now, and if not, why (yourself, or anyone as an admin or auditor)',
       tag: 'access',
       auth: true,
       params: UserParams,
       query: z.object({ role: RoleName }),
       responses: {
         200: { description: 'eligible, or the reason not', json: EligibilityJson },
-        ...problems,
-        404: userProblems[404],
+        ...readProblems,
       },
     },
-    async handle({ params, query, services }) {
-      return services.training.eligibility(params.username, query.role);
+    async handle({ params, query, actor, services }) {
+      return services.training.eligibility(actor, params.username, query.role);
+    },
+  }),
+];
+
+const directoryRoutes = [
+  defineRoute({
+    spec: {
+      method: 'GET',
+      path: '/v1/people',
+      operationId: 'listPeople',
+      summary:
+        'Enabled people by username and printed name, for choosing one (a backup approver); no roles',
+      tag: 'access',
+      auth: true,
+      responses: { 200: { description: 'the directory', json: PeopleJson }, ...problems },
+    },
+    async handle({ services }) {
+      return { items: await services.users.directory() };
     },
   }),
 ];
@@ -339,4 +361,4 @@ const tokenRoutes = [
   }),
 ];
 
-export const accessRoutes = [...sessionRoutes, ...userRoutes, ...tokenRoutes];
+export const accessRoutes = [...sessionRoutes, ...userRoutes, ...directoryRoutes, ...tokenRoutes];

@@ -33,3 +33,27 @@ export function assertServiceInScope(actor: Actor, service: string): void {
     );
   }
 }
+
+/**
+ * Reading every account (the user list, anyone's roles, training and signing eligibility) is for
+ * admins, who manage accounts, and auditors, who review them. Everyone else reads only their own;
+ * choosing a person (a backup approver) uses the directory, which names people and nothing more.
+ */
+export function mayReadAccounts(roles: readonly string[]): boolean {
+  return roles.includes('admin') || roles.includes('auditor');
+}
+
+/** Whether these roles manage accounts: what the web UI asks before offering its Users page. */
+export function mayManageAccounts(roles: readonly string[]): boolean {
+  return roles.includes('admin');
+}
+
+/** `what` reads as "read the user list", "read bob's training", … */
+export function assertMayReadAccount(actor: Actor, username: string | undefined, what: string) {
+  if (username !== undefined && username === actor.person) return;
+  if (mayReadAccounts(actor.roles)) return;
+  throw new DossierError(
+    'FORBIDDEN',
+    `only an admin or an auditor may ${what} (${actor.id} is neither); everyone may read their own account`,
+  );
+}

@@ -25,3 +25,15 @@ export function sortRoles(roles: Iterable<Role>): Role[] {
   const held = new Set(roles);
   return ROLES.filter((role) => held.has(role));
 }
+
+/**
+ * The roles an approval matrix names and a person signs for: every role but `admin` (manages
+ * accounts) and `auditor` (reads). Only these are delegated to a backup approver.
+ */
+export const SIGNING_ROLES = ROLES.filter(
+  (role): role is Exclude<Role, 'admin' | 'auditor'> => role !== 'admin' && role !== 'auditor',
+);
+
+export function isSigningRole(value: unknown): boolean {
+  return (SIGNING_ROLES as readonly unknown[]).includes(value);
+}

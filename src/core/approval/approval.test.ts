@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { delegationProblem, findDelegation } from './delegation.ts';
+import { delegationProblem, delegationWindow, findDelegation } from './delegation.ts';
 import { separationOfDutiesProblem } from './separation-of-duties.ts';
 import {
   countingApprovals,
@@ -222,5 +222,15 @@ describe('delegation (backup approvers)', () => {
       }),
       undefined,
     );
+  });
+});
+
+describe('delegationWindow', () => {
+  const window = { startsAt: '2026-12-20T00:00:00.000Z', endsAt: '2027-01-05T00:00:00.000Z' };
+  it('is upcoming before the start, active from the start, ended at the end instant', () => {
+    assert.equal(delegationWindow(window, new Date('2026-12-19T23:59:59.999Z')), 'upcoming');
+    assert.equal(delegationWindow(window, new Date('2026-12-20T00:00:00.000Z')), 'active');
+    assert.equal(delegationWindow(window, new Date('2027-01-04T23:59:59.999Z')), 'active');
+    assert.equal(delegationWindow(window, new Date('2027-01-05T00:00:00.000Z')), 'ended');
   });
 });

@@ -55,3 +55,15 @@ export function findDelegation(
   }
   return { problem: problems.join('; ') };
 }
+
+export type DelegationWindow = 'upcoming' | 'active' | 'ended';
+
+/** Where `now` falls in a delegation's window: the same instants delegationProblem compares. */
+export function delegationWindow(
+  delegation: Pick<Delegation, 'startsAt' | 'endsAt'>,
+  now: Date,
+): DelegationWindow {
+  const time = now.getTime();
+  if (time < Date.parse(delegation.startsAt)) return 'upcoming';
+  return time >= Date.parse(delegation.endsAt) ? 'ended' : 'active';
+}

@@ -117,3 +117,23 @@ export function countingApprovals(state: SignatureState): GateApproval[] {
       signer: signature.signer.username,
     }));
 }
+
+/**
+ * Why `person` may not mark this approval's condition met, or undefined. Only the person named
+ * as the condition's owner, or the signer who set it, may: anyone else could otherwise turn a
+ * conditional approval into a full one. The web UI offers the action by the same rule.
+ */
+export function conditionMeetProblem(
+  signature: Pick<SignatureRecord, 'id' | 'signer' | 'condition'>,
+  person: string | undefined,
+): string | undefined {
+  const condition = signature.condition;
+  if (!condition) return `${signature.id} has no condition`;
+  if (
+    person !== undefined &&
+    (person === condition.owner || person === signature.signer.username)
+  ) {
+    return undefined;
+  }
+  return `only ${condition.owner} (the condition's owner) or ${signature.signer.username} (who signed) may mark the condition of ${signature.id} met`;
+}

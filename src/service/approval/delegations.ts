@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isSigningRole, SIGNING_ROLES } from '../../core/access/roles.ts';
 import { userActor } from '../../core/access/user.ts';
 import type { Actor } from '../../core/actor.ts';
 import type { Delegation } from '../../core/approval/delegation.ts';
@@ -44,7 +45,12 @@ export async function createDelegation(
   const delegator = await requireUser(deps, delegatorName);
   const delegate = await requireUser(deps, data.delegate);
   const problems: Array<{ path: string; message: string }> = [];
-  if (!(delegator.roles as readonly string[]).includes(data.role)) {
+  if (!isSigningRole(data.role)) {
+    problems.push({
+      path: 'role',
+      message: `only a signing role is delegated (${SIGNING_ROLES.join(', ')})`,
+    });
+  } else if (!(delegator.roles as readonly string[]).includes(data.role)) {
     problems.push({ path: 'role', message: `${delegator.username} does not hold ${data.role}` });
   }
   if (delegate.username === delegator.username) {

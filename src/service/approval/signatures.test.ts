@@ -15,6 +15,7 @@ const POLICY = new URL('../../../test/fixtures/policies/approvals.yaml', import.
 const actorOf = (name: string, roles: string[]): Actor => ({
   id: `user:${name}`,
   roles: roles as unknown as Actor['roles'],
+  person: name,
 });
 const signerOf = (name: string, roles: string[]): SignerIdentity => ({
   username: name,
@@ -157,6 +158,15 @@ describe('signatures (approvals)', () => {
       { meaning: 'Found an untested path' },
     );
     assert.equal(withdrawal.withdraws, signature.id);
+    await assert.rejects(
+      withdraw(t.services.deps, actorOf('quinn', ['qa']), signerOf('quinn', ['qa']), signature.id, {
+        meaning: 'Withdrawing twice',
+      }),
+      {
+        code: 'SIGNATURE_REFUSED',
+        message: new RegExp(`was already withdrawn at .*${withdrawal.id}`),
+      },
+    );
     const view = await signingView(t.services.deps, release.id);
     assert.deepEqual(
       view.signatures.map((s) => [s.kind, s.status]),
@@ -182,11 +192,20 @@ describe('signatures (approvals)', () => {
       (await signingView(t.services.deps, release.id)).signatures[0]?.status,
       'condition-pending',
     );
-    await meetCondition(t.services.deps, actorOf('ann', ['qa']), signature.id, evidence.id);
-    assert.equal((await signingView(t.services.deps, release.id)).signatures[0]?.status, 'valid');
+    // Another approver may not turn it into a full approval; the owner (ann) may.
+    await assert.rejects(
+      meetCondition(t.services.deps, actorOf('bruno', ['qa']), signature.id, evidence.id),
+      { code: 'FORBIDDEN', message: /only ann \(the condition's owner\) or quinn \(who signed\)/ },
+    );
     await assert.rejects(
       meetCondition(t.services.deps, actorOf('ann', ['qa']), signature.id, 'evd_other'),
       /is not evidence of the release/,
+    );
+    await meetCondition(t.services.deps, actorOf('ann', ['qa']), signature.id, evidence.id);
+    assert.equal((await signingView(t.services.deps, release.id)).signatures[0]?.status, 'valid');
+    await assert.rejects(
+      meetCondition(t.services.deps, actorOf('quinn', ['qa']), signature.id, evidence.id),
+      { code: 'SIGNATURE_REFUSED', message: /already met at/ },
     );
   });
 });

@@ -4,6 +4,7 @@ import { findDelegation } from '../../core/approval/delegation.ts';
 import { separationOfDutiesProblem } from '../../core/approval/separation-of-duties.ts';
 import {
   type AuthMethod,
+  conditionMeetProblem,
   type SignatureRecord,
   type SignatureState,
   type SignatureStatus,
@@ -223,6 +224,18 @@ export async function withdraw(
       `${signatureId} was signed by ${original.signer.username}; only they can withdraw it`,
     );
   }
+  const earlier = (await deps.store.listSignatures(release.id)).find(
+    (other) => other.kind === 'withdrawal' && other.withdraws === original.id,
+  );
+  if (earlier) {
+    await refuse(
+      deps,
+      actor,
+      release,
+      original.role,
+      `${signatureId} was already withdrawn at ${earlier.signedAt} (${earlier.id})`,
+    );
+  }
   const now = deps.clock.now().toISOString();
   const withdrawal: SignatureRecord = {
     ...original,
@@ -263,6 +276,17 @@ export async function meetCondition(
   const signature = await deps.store.getSignature(signatureId);
   if (!signature?.condition) {
     throw new DossierError('SIGNATURE_NOT_FOUND', `no conditional approval ${signatureId}`);
+  }
+  const notYours = conditionMeetProblem(signature, actor.person);
+  if (notYours) throw new DossierError('FORBIDDEN', `${notYours}; ${actor.id} may not`);
+  const met = (await deps.store.listConditionFulfilments(signature.releaseId)).find(
+    (fulfilment) => fulfilment.signatureId === signatureId,
+  );
+  if (met) {
+    throw new DossierError(
+      'SIGNATURE_REFUSED',
+      `the condition of ${signatureId} was already met at ${met.metAt} (${met.evidenceId})`,
+    );
   }
   const evidence = await deps.store.listEvidence(signature.releaseId);
   if (!evidence.some((item) => item.id === evidenceId)) {

@@ -264,6 +264,7 @@ function ReleaseDetails({ release, evidence }: { release: Release; evidence: Evi
       <ApprovalsSection
         releaseTag={release.tag}
         gates={workspace.gates}
+        evidence={evidence}
         generation={generation}
         onSigned={askGatesAgain}
       />

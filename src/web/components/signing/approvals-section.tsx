@@ -1,21 +1,31 @@
 import { useEffect, useState } from 'react';
+import { conditionMeetProblem } from '../../../core/approval/signature.ts';
 import {
+  type Evidence,
   errorMessage,
   type GateOverview,
   type Signature,
   type SigningView,
 } from '../../api-client.ts';
-import { canSign, useSession } from '../../session.ts';
+import { canSign, type Identity, useSession } from '../../session.ts';
 import { ProblemMessage } from '../problem-message.tsx';
+import { Timestamp } from '../timestamp.tsx';
+import { ConditionMetDialog } from './condition-met-dialog.tsx';
 import { SignDialog } from './sign-dialog.tsx';
 import { utc } from './signature-facts.tsx';
+import { WithdrawDialog } from './withdraw-dialog.tsx';
 
 interface ApprovalsSectionProps {
   releaseTag: string;
   gates: GateOverview | null;
+  /** The release's evidence: a condition is marked met with one of these files. */
+  evidence: Evidence[];
   /** Bumped by the page when something changed that a signature covers. */
   generation: number;
-  /** Called after a signature was recorded, so the page can ask the gates again. */
+  /**
+   * Called after a signature, a withdrawal or a met condition was recorded, so the page can ask
+   * the gates again.
+   */
   onSigned: () => void;
 }
 
@@ -40,6 +50,34 @@ const STATUS_LABEL: Record<NonNullable<Signature['status']>, string> = {
   lapsed: 'lapsed',
 };
 
+type SignatureRow = SigningView['signatures'][number];
+type Conditional = SignatureRow & { condition: NonNullable<Signature['condition']> };
+
+/** A dialog open over the section: sign for a role, withdraw an approval, or meet a condition. */
+type Acting =
+  | { kind: 'sign'; role: string }
+  | { kind: 'withdraw'; approval: SignatureRow }
+  | { kind: 'condition'; approval: Conditional };
+
+/** Only the signer withdraws, as a signed act: a person signed in with a password. */
+function mayWithdraw(signature: SignatureRow, identity: Identity): boolean {
+  return (
+    signature.kind === 'approval' &&
+    signature.status !== 'withdrawn' &&
+    canSign(identity) &&
+    signature.signer.username === identity.username
+  );
+}
+
+/** The condition's owner or its signer, while it is pending (the service's own rule). */
+function mayMeet(signature: SignatureRow, identity: Identity): signature is Conditional {
+  return (
+    signature.status === 'condition-pending' &&
+    signature.condition !== null &&
+    conditionMeetProblem(signature, identity.username) === undefined
+  );
+}
+
 /**
  * The approvals of a release: what a signature covers now, an Approve button for each role the
  * gates wait for and the signed-in person holds, and every signature with whether it counts.
@@ -47,13 +85,14 @@ const STATUS_LABEL: Record<NonNullable<Signature['status']>, string> = {
 export function ApprovalsSection({
   releaseTag,
   gates,
+  evidence,
   generation,
   onSigned,
 }: ApprovalsSectionProps) {
   const { client, identity } = useSession();
   const [view, setView] = useState<SigningView | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [signing, setSigning] = useState<string | null>(null);
+  const [acting, setActing] = useState<Acting | null>(null);
   const [reload, setReload] = useState(0);
 
   // Without a policy there is nothing to sign (the server answers 409): do not ask.
@@ -73,6 +112,11 @@ export function ApprovalsSection({
     );
     return () => abort.abort();
   }, [client, releaseTag, generation, reload, hasPolicy]);
+
+  function recorded() {
+    setReload((n) => n + 1);
+    onSigned();
+  }
 
   const pending = pendingApprovalRoles(gates);
   const mine = pending.filter((role) => identity.roles.includes(role));
@@ -100,7 +144,7 @@ export function ApprovalsSection({
               key={role}
               type="button"
               className="button button-primary"
-              onClick={() => setSigning(role)}
+              onClick={() => setActing({ kind: 'sign', role })}
             >
               Approve as {role}
             </button>
@@ -139,49 +183,138 @@ export function ApprovalsSection({
                 <th scope="col">Meaning</th>
                 <th scope="col">Signed (UTC)</th>
                 <th scope="col">Status</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
               {view.signatures.map((signature) => (
-                <tr key={signature.id} data-signature={signature.id} data-status={signature.status}>
-                  <th scope="row">
-                    {signature.kind === 'withdrawal'
-                      ? `${signature.role} (withdrawal)`
-                      : signature.role}
-                  </th>
-                  <td>
-                    {signature.signer.fullName} ({signature.signer.username})
-                  </td>
-                  <td>{signature.meaning}</td>
-                  <td>
-                    <time dateTime={signature.signedAt}>{utc(signature.signedAt)}</time>
-                  </td>
-                  <td>
-                    <span className={`outcome signature-${signature.status ?? 'unknown'}`}>
-                      {signature.status ? STATUS_LABEL[signature.status] : 'recorded'}
-                    </span>
-                    {signature.statusReason && (
-                      <span className="status-reason"> {signature.statusReason}</span>
-                    )}
-                  </td>
-                </tr>
+                <SignatureTableRow
+                  key={signature.id}
+                  signature={signature}
+                  canWithdraw={mayWithdraw(signature, identity)}
+                  canMeet={mayMeet(signature, identity)}
+                  onAct={setActing}
+                />
               ))}
             </tbody>
           </table>
         </div>
       )}
-      {signing && view && (
+      {acting?.kind === 'sign' && view && (
         <SignDialog
           releaseTag={releaseTag}
-          role={signing}
+          role={acting.role}
           view={view}
-          onClose={() => setSigning(null)}
-          onSigned={() => {
-            setReload((n) => n + 1);
-            onSigned();
-          }}
+          onClose={() => setActing(null)}
+          onSigned={recorded}
+        />
+      )}
+      {acting?.kind === 'withdraw' && (
+        <WithdrawDialog
+          approval={acting.approval}
+          onClose={() => setActing(null)}
+          onWithdrawn={recorded}
+        />
+      )}
+      {acting?.kind === 'condition' && (
+        <ConditionMetDialog
+          approval={acting.approval}
+          evidence={evidence}
+          onClose={() => setActing(null)}
+          onMet={recorded}
         />
       )}
     </section>
+  );
+}
+
+interface SignatureTableRowProps {
+  signature: SignatureRow;
+  canWithdraw: boolean;
+  canMeet: boolean;
+  onAct: (acting: Acting) => void;
+}
+
+/**
+ * One signature: who, as what, meaning what, when, and whether it counts now (the word, with
+ * the server's reason under it); a condition and a delegation are spelled out. The signer may
+ * withdraw it; the condition's owner or signer may mark the condition met.
+ */
+function SignatureTableRow({ signature, canWithdraw, canMeet, onAct }: SignatureTableRowProps) {
+  const status = signature.status;
+  const counts = status === 'valid' || status === 'condition-pending';
+  return (
+    <tr
+      data-signature={signature.id}
+      data-status={status}
+      className={signature.kind === 'approval' && !counts ? 'signature-not-counting' : undefined}
+    >
+      <th scope="row">
+        {signature.role}
+        {signature.kind === 'withdrawal' && <span className="status-reason">withdrawal</span>}
+      </th>
+      <td>
+        {signature.signer.fullName} ({signature.signer.username})
+        {signature.delegation && (
+          <span className="status-reason">for {signature.delegation.onBehalfOf} (delegation)</span>
+        )}
+      </td>
+      <td>
+        {signature.meaning}
+        {signature.condition && (
+          <span className="status-reason">
+            Condition: {signature.condition.text} (owner {signature.condition.owner}, by{' '}
+            <Timestamp iso={signature.condition.deadline} seconds={false} />)
+          </span>
+        )}
+      </td>
+      <td>
+        <time dateTime={signature.signedAt}>{utc(signature.signedAt)}</time>
+      </td>
+      <td>
+        {signature.kind === 'withdrawal' ? (
+          // A withdrawal counts for nothing itself: it is the record that ended an approval.
+          <>
+            <span className="badge signature-badge signature-withdrawal">withdrawal</span>
+            <span className="status-reason">withdraws {signature.withdraws}</span>
+          </>
+        ) : (
+          <>
+            <span className={`badge signature-badge signature-${status ?? 'unknown'}`}>
+              {status ? STATUS_LABEL[status] : 'recorded'}
+            </span>
+            {signature.statusReason && (
+              <span className="status-reason">{signature.statusReason}</span>
+            )}
+          </>
+        )}
+      </td>
+      <td>
+        <div className="signature-actions">
+          {canMeet && (
+            <button
+              type="button"
+              className="button button-small"
+              aria-label={`Mark condition met: ${signature.role} approval by ${signature.signer.username}`}
+              onClick={() => onAct({ kind: 'condition', approval: signature as Conditional })}
+            >
+              Mark condition met…
+            </button>
+          )}
+          {canWithdraw && (
+            <button
+              type="button"
+              className="button button-small"
+              aria-label={`Withdraw your ${signature.role} approval`}
+              onClick={() => onAct({ kind: 'withdraw', approval: signature })}
+            >
+              Withdraw…
+            </button>
+          )}
+        </div>
+      </td>
+    </tr>
   );
 }

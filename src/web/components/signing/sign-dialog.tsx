@@ -1,9 +1,11 @@
-import { type FormEvent, useId, useRef, useState } from 'react';
-import { errorMessage, type Signature, type SigningView } from '../../api-client.ts';
+import { type FormEvent, useId, useState } from 'react';
+import type { Signature, SigningView } from '../../api-client.ts';
 import { useSession } from '../../session.ts';
 import { ModalDialog } from '../modal-dialog.tsx';
 import { ProblemMessage } from '../problem-message.tsx';
+import { PasswordAgain } from './password-again.tsx';
 import { SignatureFacts } from './signature-facts.tsx';
+import { useSignedAct } from './use-signed-act.ts';
 
 interface SignDialogProps {
   releaseTag: string;
@@ -21,29 +23,24 @@ interface SignDialogProps {
  */
 export function SignDialog({ releaseTag, role, view, onClose, onSigned }: SignDialogProps) {
   const { client, identity } = useSession();
-  const ids = { meaning: useId(), password: useId(), condition: useId(), deadline: useId() };
-  const password = useRef<HTMLInputElement>(null);
+  const ids = { meaning: useId(), condition: useId(), deadline: useId() };
   const [meaning, setMeaning] = useState(`${role} review complete`);
-  const [secret, setSecret] = useState('');
   const [condition, setCondition] = useState('');
   const [deadline, setDeadline] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [signed, setSigned] = useState<Signature | null>(null);
+  const act = useSignedAct(onSigned);
+  const signed = act.recorded;
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (condition.trim() && !deadline) {
-      setError('A condition needs a deadline.');
+      act.setError('A condition needs a deadline.');
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
-      const signature = await client.sign(releaseTag, {
+    await act.run((password) =>
+      client.sign(releaseTag, {
         role,
         meaning: meaning.trim(),
-        password: secret,
+        password,
         ...(condition.trim()
           ? {
               condition: {
@@ -53,16 +50,8 @@ export function SignDialog({ releaseTag, role, view, onClose, onSigned }: SignDi
               },
             }
           : {}),
-      });
-      setSigned(signature);
-      onSigned(signature);
-    } catch (caught) {
-      setError(errorMessage(caught));
-      setSecret('');
-      password.current?.focus();
-    } finally {
-      setBusy(false);
-    }
+      }),
+    );
   }
 
   return (
@@ -89,7 +78,9 @@ export function SignDialog({ releaseTag, role, view, onClose, onSigned }: SignDi
               </li>
             ))}
           </ul>
-          {error && <ProblemMessage title="The signature was refused.">{error}</ProblemMessage>}
+          {act.error && (
+            <ProblemMessage title="The signature was refused.">{act.error}</ProblemMessage>
+          )}
           <label htmlFor={ids.meaning}>Meaning of this signature</label>
           <input
             id={ids.meaning}
@@ -98,17 +89,11 @@ export function SignDialog({ releaseTag, role, view, onClose, onSigned }: SignDi
             onChange={(event) => setMeaning(event.target.value)}
             required
           />
-          <label htmlFor={ids.password}>Your password (to sign)</label>
-          <input
-            id={ids.password}
-            ref={password}
-            type="password"
-            autoComplete="current-password"
-            value={secret}
-            onChange={(event) => setSecret(event.target.value)}
-            // biome-ignore lint/a11y/noAutofocus: the dialog opens to ask for exactly this
-            autoFocus
-            required
+          <PasswordAgain
+            purpose="to sign"
+            value={act.secret}
+            onChange={act.setSecret}
+            ref={act.password}
           />
           <details className="condition">
             <summary className="disclosure">Approve with a condition (optional)</summary>
@@ -136,8 +121,8 @@ export function SignDialog({ releaseTag, role, view, onClose, onSigned }: SignDi
             <button type="button" className="button" onClick={onClose}>
               Cancel
             </button>
-            <button type="submit" className="button button-primary" disabled={busy}>
-              {busy ? 'Signing…' : 'Sign'}
+            <button type="submit" className="button button-primary" disabled={act.busy}>
+              {act.busy ? 'Signing…' : 'Sign'}
             </button>
           </div>
         </form>
