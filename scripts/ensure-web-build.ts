@@ -1,6 +1,7 @@
 /**
- * Builds the web UI into build/web when it is missing or older than any file under src/web, so
- * `npm start` and `npm test` always serve the UI in the tree. Prints one line either way and
+ * Builds the web UI into build/web when it is missing or older than any file under src/web or
+ * src/core (the UI bundles core's wire schemas and rules), or than package-lock.json (a changed
+ * dependency), so `npm start` and `npm test` always serve the UI in the tree. Prints one line either way and
  * exits non-zero when the build fails.
  */
 import { spawn } from 'node:child_process';
@@ -10,7 +11,8 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const sourceDir = join(root, 'src', 'web');
+const sourceDirs = [join(root, 'src', 'web'), join(root, 'src', 'core')];
+const lockFile = join(root, 'package-lock.json');
 const builtIndex = join(root, 'build', 'web', 'index.html');
 const viteBin = join(root, 'node_modules', '.bin', 'vite');
 const configFile = join('src', 'web', 'vite.config.ts');
@@ -30,8 +32,13 @@ async function newestSource(dir: string): Promise<{ path: string; mtimeMs: numbe
 async function staleReason(): Promise<string | undefined> {
   if (!existsSync(builtIndex)) return 'no build yet';
   const built = (await stat(builtIndex)).mtimeMs;
-  const newest = await newestSource(sourceDir);
-  if (newest.mtimeMs > built) return `${relative(root, newest.path)} changed`;
+  for (const dir of sourceDirs) {
+    const newest = await newestSource(dir);
+    if (newest.mtimeMs > built) return `${relative(root, newest.path)} changed`;
+  }
+  if (existsSync(lockFile) && (await stat(lockFile)).mtimeMs > built) {
+    return 'package-lock.json changed';
+  }
   return undefined;
 }
 
@@ -49,7 +56,7 @@ function runVite(): Promise<number> {
 }
 
 async function main(): Promise<number> {
-  if (!existsSync(sourceDir)) {
+  if (!existsSync(sourceDirs[0] as string)) {
     console.log('web UI: no src/web in this installation; nothing to build');
     return 0;
   }

@@ -3,6 +3,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
+import { assertAccessible } from '../support/accessibility.ts';
 import { chromiumMissing, openWatchedPage, screenshotDir } from '../support/browser.ts';
 import { ensureWebBuild, operatorApi } from '../support/operator-api.ts';
 import { makeTempDir, type StartedServer, startServer } from '../support/start-server.ts';
@@ -109,6 +110,7 @@ describe('users, training, withdrawal and delegations in Chromium', {
       await textOf(page.locator('tr[data-user="bruno"]')),
       /Bruno Backup\s*engineering\s*active/,
     );
+    await assertAccessible(page, 'users');
     await page.screenshot({ path: join(screenshotDir, 'users.png'), fullPage: true });
 
     await page.getByRole('button', { name: 'Create user' }).click();
@@ -149,6 +151,7 @@ describe('users, training, withdrawal and delegations in Chromium', {
     await training.locator('tr[data-training]').waitFor();
     assert.match(await textOf(training.locator('tr[data-training]')), /GCP-101\s*3/);
     await eligibility.locator('li[data-role="qa"][data-eligible="true"]').waitFor();
+    await assertAccessible(page, 'user');
     await page.screenshot({ path: join(screenshotDir, 'user.png'), fullPage: true });
   });
 
@@ -179,6 +182,7 @@ describe('users, training, withdrawal and delegations in Chromium', {
     const refusal = page.getByRole('alert');
     await refusal.waitFor();
     assert.match(await textOf(refusal), /Not permitted\..*Only an admin manages user accounts/s);
+    await assertAccessible(page, 'users-not-permitted');
     await page.screenshot({ path: join(screenshotDir, 'users-not-permitted.png') });
   });
 
@@ -207,6 +211,7 @@ describe('users, training, withdrawal and delegations in Chromium', {
     await refusal.waitFor();
     assert.match(await textOf(refusal), /The withdrawal was refused\..*password/is);
     assert.equal(await dialog.getByLabel('Your password (to withdraw)').inputValue(), '');
+    await assertAccessible(page, 'withdraw-refused');
     await page.screenshot({ path: join(screenshotDir, 'withdraw-refused.png') });
 
     await dialog.getByLabel('Your password (to withdraw)').fill(QUINN.password);
@@ -261,6 +266,7 @@ describe('users, training, withdrawal and delegations in Chromium', {
     await pending.getByRole('button', { name: 'Mark condition met: qa approval by quinn' }).click();
     const dialog = page.getByRole('dialog', { name: 'Mark the condition met' });
     await dialog.getByLabel('Evidence that shows it is met').selectOption({ index: 0 });
+    await assertAccessible(page, 'condition-met');
     await page.screenshot({ path: join(screenshotDir, 'condition-met.png') });
     await dialog.getByRole('button', { name: 'Mark condition met' }).click();
     await dialog.waitFor({ state: 'detached' });
@@ -295,6 +301,7 @@ describe('users, training, withdrawal and delegations in Chromium', {
     const row = fromMe.locator('tr[data-delegation]');
     await row.waitFor();
     assert.match(await textOf(row), /bruno\s*qa.*active now\s*Parental leave/s);
+    await assertAccessible(page, 'delegations');
     await page.screenshot({ path: join(screenshotDir, 'delegations.png'), fullPage: true });
     await signOut();
   });
