@@ -34,7 +34,7 @@ export function localPolicyClient(services: Services, actor: Actor): PolicyClien
     addOutboundWebhook: (input) => services.outboundWebhooks.add(actor, input),
     listOutboundWebhooks: async () => ({ items: await services.outboundWebhooks.list(actor) }),
     removeOutboundWebhook: (id) => services.outboundWebhooks.remove(actor, id),
-    listDelegations: async () => ({ items: await services.delegations.list() }),
+    listDelegations: async () => ({ items: await services.delegations.list(actor) }),
     signApproval: (idOrTag, input) => services.approvals.sign(actor, idOrTag, input),
     withdrawApproval: (id, input) => services.approvals.withdraw(actor, id, input),
     meetCondition: (id, evidenceId) => services.approvals.meetCondition(actor, id, evidenceId),

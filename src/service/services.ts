@@ -1,5 +1,5 @@
 import type { Actor } from '../core/actor.ts';
-import { createDelegation } from './approval/delegations.ts';
+import { createDelegation, listDelegations } from './approval/delegations.ts';
 import {
   approveException,
   findException,
@@ -144,7 +144,7 @@ export function createServices(deps: ServiceDeps) {
     },
     delegations: {
       create: (actor: Actor, input: unknown) => createDelegation(deps, actor, input),
-      list: (limit = 200) => deps.store.listDelegations(limit),
+      list: (actor: Actor, limit?: number) => listDelegations(deps, actor, limit),
     },
     exceptions: {
       request: (actor: Actor, input: unknown) => requestException(deps, actor, input),

@@ -141,6 +141,17 @@ export function runSignatureConformance({ name, open }: StoreConformanceOptions)
       assert.deepEqual(await store.listDelegationsTo('bruno'), [delegation]);
       assert.deepEqual(await store.listDelegationsTo('quinn'), []);
       assert.equal((await store.listDelegations(1))[0]?.id, delegation.id);
+      const unique = delegation.id.slice(4);
+      const backup = {
+        ...delegation,
+        id: `${delegation.id}b`,
+        delegator: `lead-${unique}`,
+        delegate: `backup-${unique}`,
+      };
+      await store.transaction((tx) => tx.insertDelegation(backup));
+      assert.deepEqual(await store.listDelegations(10, `lead-${unique}`), [backup]);
+      assert.deepEqual(await store.listDelegations(10, `backup-${unique}`), [backup]);
+      assert.deepEqual(await store.listDelegations(10, `other-${unique}`), []);
       await assert.rejects(
         store.transaction((tx) => tx.insertDelegation(delegation)),
         (error) => error instanceof StoreConflictError,

@@ -259,7 +259,8 @@ export interface StoreReader {
   /** Delegations naming this person as the delegate, oldest first. */
   listDelegationsTo(delegate: string): Promise<Delegation[]>;
   /** Newest first. */
-  listDelegations(limit: number): Promise<Delegation[]>;
+  /** Newest first; only those `involving` a person as delegator or delegate when given. */
+  listDelegations(limit: number, involving?: string): Promise<Delegation[]>;
   /** Outbound webhook subscriptions, oldest first. */
   listOutboundWebhooks(): Promise<OutboundWebhook[]>;
   getOutboundWebhook(id: string): Promise<OutboundWebhook | undefined>;

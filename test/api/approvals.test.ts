@@ -295,6 +295,23 @@ describe('API: approvals (electronic signatures) and exceptions', () => {
     assert.equal(refusals.length, 2);
   });
 
+  it('shows delegations to the people they name, and all of them to admins', async () => {
+    const seenBy = async (who?: string) => {
+      const response = await api.call(
+        '/v1/delegations',
+        who ? { headers: { authorization: `Bearer ${sessions[who]}` }, auth: false } : {},
+      );
+      assert.equal(response.status, 200, await response.clone().text());
+      const items = (await response.json()).items as { delegator: string; delegate: string }[];
+      return items.map((d) => `${d.delegator}→${d.delegate}`).sort();
+    };
+    assert.deepEqual(await seenBy('bruno'), ['quinn→bruno']);
+    assert.deepEqual(await seenBy('carl'), ['quinn→carl']);
+    assert.deepEqual(await seenBy('quinn'), ['quinn→bruno', 'quinn→carl']);
+    assert.deepEqual(await seenBy('tina'), []);
+    assert.deepEqual(await seenBy(), ['quinn→bruno', 'quinn→carl']);
+  });
+
   it('refuses a delegation of a role the delegator does not hold', async () => {
     const response = await api.call(
       '/v1/delegations',

@@ -143,7 +143,8 @@ export const approvalRoutes = [
       method: 'GET',
       path: '/v1/delegations',
       operationId: 'listDelegations',
-      summary: 'Delegations, newest first',
+      summary:
+        'Delegations, newest first: all for admins and auditors, otherwise those naming the caller',
       tag: 'approvals',
       auth: true,
       responses: {
@@ -151,8 +152,8 @@ export const approvalRoutes = [
         401: problems[401],
       },
     },
-    async handle({ services }) {
-      return { items: await services.delegations.list() };
+    async handle({ services, actor }) {
+      return { items: await services.delegations.list(actor) };
     },
   }),
 ];

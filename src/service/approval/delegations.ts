@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { mayReadAccounts } from '../../core/access/permissions.ts';
 import { isSigningRole, SIGNING_ROLES } from '../../core/access/roles.ts';
 import { userActor } from '../../core/access/user.ts';
 import type { Actor } from '../../core/actor.ts';
@@ -93,4 +94,19 @@ export async function createDelegation(
     });
   });
   return delegation;
+}
+
+/**
+ * Delegations newest first. Who backs up whom tells which roles people hold, so admins and
+ * auditors see every one and a person sees those naming them (as delegator or delegate); an
+ * actor that is neither a person nor one of those sees none.
+ */
+export async function listDelegations(
+  deps: ServiceDeps,
+  actor: Actor,
+  limit = 200,
+): Promise<Delegation[]> {
+  if (mayReadAccounts(actor.roles)) return deps.store.listDelegations(limit);
+  if (actor.person === undefined) return [];
+  return deps.store.listDelegations(limit, actor.person);
 }

@@ -176,8 +176,8 @@ class PostgresReads implements StoreReader {
     return this.signing.listDelegationsTo(delegate);
   }
 
-  listDelegations(limit: number) {
-    return this.signing.listDelegations(limit);
+  listDelegations(limit: number, involving?: string) {
+    return this.signing.listDelegations(limit, involving);
   }
 
   listOutboundWebhooks() {

@@ -86,11 +86,20 @@ export class PostgresSignatureTables {
     ).map(toDelegation);
   }
 
-  async listDelegations(limit: number): Promise<Delegation[]> {
+  async listDelegations(limit: number, involving?: string): Promise<Delegation[]> {
+    if (involving === undefined) {
+      return (
+        await this.#run(`SELECT record FROM ${this.#t.delegations} ORDER BY seq DESC LIMIT $1`, [
+          limit,
+        ])
+      ).map(toDelegation);
+    }
     return (
-      await this.#run(`SELECT record FROM ${this.#t.delegations} ORDER BY seq DESC LIMIT $1`, [
-        limit,
-      ])
+      await this.#run(
+        `SELECT record FROM ${this.#t.delegations} WHERE delegator = $1 OR delegate = $1
+         ORDER BY seq DESC LIMIT $2`,
+        [involving, limit],
+      )
     ).map(toDelegation);
   }
 

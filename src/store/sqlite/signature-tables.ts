@@ -60,9 +60,16 @@ export class SqliteSignatureReads {
       .map(toDelegation);
   }
 
-  listDelegations(limit: number): Delegation[] {
-    return this.#q('SELECT record FROM delegations ORDER BY seq DESC LIMIT ?')
-      .all(limit)
+  listDelegations(limit: number, involving?: string): Delegation[] {
+    if (involving === undefined) {
+      return this.#q('SELECT record FROM delegations ORDER BY seq DESC LIMIT ?')
+        .all(limit)
+        .map(toDelegation);
+    }
+    return this.#q(
+      'SELECT record FROM delegations WHERE delegator = ? OR delegate = ? ORDER BY seq DESC LIMIT ?',
+    )
+      .all(involving, involving, limit)
       .map(toDelegation);
   }
 

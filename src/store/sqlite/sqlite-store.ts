@@ -156,8 +156,8 @@ class SqliteReads implements StoreReader {
     return this.#signatures.listDelegationsTo(delegate);
   }
 
-  async listDelegations(limit: number) {
-    return this.#signatures.listDelegations(limit);
+  async listDelegations(limit: number, involving?: string) {
+    return this.#signatures.listDelegations(limit, involving);
   }
 
   async listOutboundWebhooks() {
