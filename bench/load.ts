@@ -45,17 +45,19 @@ interface Setup {
 export const loadBenchmark: Benchmark = {
   name: 'load',
   async run(context) {
-    const setups: (() => Promise<Setup>)[] = [() => sqliteSetup()];
-    const unreachable = await adminQuery('SELECT 1').then(
-      () => undefined,
-      (error: Error) => error.message || error.name,
-    );
-    if (unreachable === undefined)
-      setups.push(
-        () => postgresSetup(1),
-        () => postgresSetup(2),
+    const only = selectedSetups(process.env.DOSSIER_BENCH_LOAD_SETUPS);
+    const setups: (() => Promise<Setup>)[] = [];
+    if (only.has('sqlite')) setups.push(() => sqliteSetup());
+    if (only.has('pg1') || only.has('pg2')) {
+      const unreachable = await adminQuery('SELECT 1').then(
+        () => undefined,
+        (error: Error) => error.message || error.name,
       );
-    else context.progress(`load: PostgreSQL unreachable (${unreachable}); measuring SQLite only`);
+      if (unreachable === undefined) {
+        if (only.has('pg1')) setups.push(() => postgresSetup(1));
+        if (only.has('pg2')) setups.push(() => postgresSetup(2));
+      } else context.progress(`load: PostgreSQL unreachable (${unreachable}); skipping it`);
+    }
 
     const measured: Measured[] = [];
     for (const open of setups) {
@@ -71,6 +73,21 @@ export const loadBenchmark: Benchmark = {
 };
 
 // --- Setups -----------------------------------------------------------------------------------
+
+const SETUP_IDS: readonly SetupId[] = ['sqlite', 'pg1', 'pg2'];
+
+/** `DOSSIER_BENCH_LOAD_SETUPS=pg1,pg2` measures only those setups; unset, all of them. */
+function selectedSetups(list: string | undefined): Set<SetupId> {
+  if (!list) return new Set(SETUP_IDS);
+  const named = list.split(',').map((name) => name.trim());
+  const unknown = named.filter((name) => !SETUP_IDS.includes(name as SetupId));
+  if (unknown.length > 0) {
+    throw new Error(
+      `DOSSIER_BENCH_LOAD_SETUPS names ${unknown.join(', ')}; known: ${SETUP_IDS.join(', ')}`,
+    );
+  }
+  return new Set(named as SetupId[]);
+}
 
 async function sqliteSetup(): Promise<Setup> {
   const server = await startServer();
