@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { StoreTx } from '../store.ts';
 import type { AuditTail } from './audit-tail.ts';
 import { inlineParameters, UninlinableValue } from './inline-parameters.ts';
+import { queryConfig } from './prepared.ts';
 
 type Row = Record<string, unknown>;
 type Run = (sql: string, values?: readonly unknown[]) => Promise<Row[]>;
@@ -171,7 +172,7 @@ export class GroupCommit {
     const send = async (sql: string, values: readonly unknown[] | undefined) => {
       if (sent || !savepoint.renew) {
         sent = true;
-        return (await client.query(sql, values as unknown[] | undefined)).rows as Row[];
+        return (await client.query(queryConfig(sql, values))).rows as Row[];
       }
       sent = true;
       let inlined: string;
@@ -180,7 +181,7 @@ export class GroupCommit {
       } catch (error) {
         if (!(error instanceof UninlinableValue)) throw error;
         await client.query(RENEW_SAVEPOINT);
-        return (await client.query(sql, values as unknown[] | undefined)).rows as Row[];
+        return (await client.query(queryConfig(sql, values))).rows as Row[];
       }
       const results = (await client.query(
         `${RENEW_SAVEPOINT}; ${inlined}`,

@@ -58,6 +58,7 @@ import { controlTablesIn, PostgresControlWrites } from './control-tables.ts';
 import { postgresDashboards } from './dashboard-reads.ts';
 import { GroupCommit, type GroupUnit } from './group-commit.ts';
 import { POSTGRES_MIGRATIONS } from './migrations.ts';
+import { prepared, queryConfig } from './prepared.ts';
 import { ADVISORY_LOCK, checkSchemaName, DEFAULT_SCHEMA, quotedSchema } from './schema-name.ts';
 import { PostgresSignatureTables, signatureTablesIn } from './signature-tables.ts';
 
@@ -67,8 +68,9 @@ export interface PostgresStoreOptions {
   /** Schema holding the store's tables; created and migrated on open. Default `public`. */
   schema?: string;
   /**
-   * Connections in total, at most: half serve transactions, half serve reads made outside one.
-   * Default 10, at least 2.
+   * Connections in total, at most: two serve transactions (one if fewer than 4 in all: group
+   * commit runs at most two transactions at once), the rest reads made outside one. Default 10,
+   * at least 2.
    */
   poolSize?: number;
 }
@@ -88,8 +90,9 @@ type Run = (sql: string, values?: readonly unknown[]) => Promise<Row[]>;
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
   const schema = checkSchemaName(options.schema ?? DEFAULT_SCHEMA);
   const poolSize = Math.max(2, options.poolSize ?? DEFAULT_POOL_SIZE);
-  const readPool = openPool(options.url, Math.floor(poolSize / 2));
-  const txPool = openPool(options.url, poolSize - Math.floor(poolSize / 2));
+  const txPoolSize = poolSize >= 4 ? 2 : 1;
+  const readPool = openPool(options.url, poolSize - txPoolSize);
+  const txPool = openPool(options.url, txPoolSize);
   try {
     await applyPostgresMigrations(txPool, schema, POSTGRES_MIGRATIONS);
   } catch (error) {
@@ -188,12 +191,14 @@ class PostgresReads implements StoreReader {
   }
 
   async getReleaseById(id: string): Promise<Release | undefined> {
-    const [row] = await this.run(`SELECT * FROM ${this.t.releases} WHERE id = $1`, [id]);
+    const [row] = await this.run(prepared(`SELECT * FROM ${this.t.releases} WHERE id = $1`), [id]);
     return row ? toRelease(row) : undefined;
   }
 
   async getReleaseByTag(tag: string): Promise<Release | undefined> {
-    const [row] = await this.run(`SELECT * FROM ${this.t.releases} WHERE tag = $1`, [tag]);
+    const [row] = await this.run(prepared(`SELECT * FROM ${this.t.releases} WHERE tag = $1`), [
+      tag,
+    ]);
     return row ? toRelease(row) : undefined;
   }
 
@@ -233,7 +238,9 @@ class PostgresReads implements StoreReader {
     sha256: string,
   ): Promise<Evidence | undefined> {
     const [row] = await this.run(
-      `SELECT * FROM ${this.t.evidence} WHERE release_id = $1 AND kind = $2 AND sha256 = $3`,
+      prepared(
+        `SELECT * FROM ${this.t.evidence} WHERE release_id = $1 AND kind = $2 AND sha256 = $3`,
+      ),
       [releaseId, kind, sha256],
     );
     return row ? toEvidence(row) : undefined;
@@ -264,9 +271,10 @@ class PostgresReads implements StoreReader {
   }
 
   async findTokenByHash(tokenHash: string): Promise<ApiToken | undefined> {
-    const [row] = await this.run(`SELECT * FROM ${this.t.apiTokens} WHERE token_hash = $1`, [
-      tokenHash,
-    ]);
+    const [row] = await this.run(
+      prepared(`SELECT * FROM ${this.t.apiTokens} WHERE token_hash = $1`),
+      [tokenHash],
+    );
     return row ? toToken(row) : undefined;
   }
 
@@ -1124,7 +1132,7 @@ class PostgresStore extends PostgresReads implements Store {
     const state = { closed: false };
     super(async (sql, values) => {
       if (state.closed) throw new Error('store is closed');
-      return (await readPool.query(sql, values as unknown[] | undefined)).rows as Row[];
+      return (await readPool.query(queryConfig(sql, values))).rows as Row[];
     }, tablesIn(schema));
     this.#state = state;
     this.#readPool = readPool;
