@@ -443,6 +443,13 @@ function rowsOf(measured: readonly Measured[]): ResultRow[] {
       const notes = [`bound: ${boundingResource(cores)}`, `CPU ${cpuPerRequest(cores, rate)}`];
       if (rows.length === 0) notes.push(CPU_ROWS_EXPLAINED);
       if (workload !== 'healthz') {
+        // On cores that are all busy, the rates can differ by no more than the CPU each request
+        // costs the processes measured: this ratio is the ceiling the CPU cost alone allows.
+        const ceiling =
+          ownCpuSeconds(medianCores(runs.healthz)) / healthzRate / (ownCpuSeconds(cores) / rate);
+        notes.unshift(
+          `CPU-bound ceiling ${ceiling.toFixed(3)}× /healthz (its CPU per request over this one's)`,
+        );
         const goal = GOALS[setup.id];
         const ratio = rate / healthzRate;
         notes.unshift(
@@ -496,9 +503,16 @@ function medianCores(runs: readonly Run[]): Record<string, number> {
   return cores;
 }
 
+/** Cores the measured processes kept busy: servers, PostgreSQL and the load generator. */
+function ownCpuSeconds(cores: Record<string, number>): number {
+  return Object.entries(cores)
+    .filter(([name]) => name !== OTHER)
+    .reduce((sum, [, value]) => sum + value, 0);
+}
+
 function cpuPerRequest(cores: Record<string, number>, rate: number): string {
   const ours = Object.entries(cores).filter(([name]) => name !== OTHER);
-  const total = ours.reduce((sum, [, value]) => sum + value, 0);
+  const total = ownCpuSeconds(cores);
   const parts = ours
     .filter(([, value]) => value >= 0.01)
     .map(([name, value]) => `${name} ${((value / rate) * 1e6).toFixed(0)}`);
