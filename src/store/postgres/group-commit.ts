@@ -36,13 +36,16 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-/** Most units committed by one transaction. */
-const MAX_GROUP = 64;
+/**
+ * Most units committed by one transaction. Each unit that writes is a subtransaction, and past 64
+ * in one transaction PostgreSQL's snapshots of every session get slower (subxid cache overflow).
+ */
+const MAX_GROUP = 32;
 /**
  * Groups of one store open at once: while one holds the append lock, the next already waits for
  * it (and for the transactions queued meanwhile), so the lock passes on without a round trip.
  */
-const MAX_OPEN_GROUPS = 2;
+export const MAX_OPEN_GROUPS = 2;
 
 /**
  * Group commit on PostgreSQL, as the SQLite store does it: transactions queued while a group runs

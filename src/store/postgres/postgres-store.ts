@@ -56,7 +56,7 @@ import { applyPostgresMigrations } from './apply-migrations.ts';
 import { type AuditTail, auditTailOf, auditTailSql } from './audit-tail.ts';
 import { controlTablesIn, PostgresControlWrites } from './control-tables.ts';
 import { postgresDashboards } from './dashboard-reads.ts';
-import { GroupCommit, type GroupUnit } from './group-commit.ts';
+import { GroupCommit, type GroupUnit, MAX_OPEN_GROUPS } from './group-commit.ts';
 import { POSTGRES_MIGRATIONS } from './migrations.ts';
 import { prepared, queryConfig } from './prepared.ts';
 import { ADVISORY_LOCK, checkSchemaName, DEFAULT_SCHEMA, quotedSchema } from './schema-name.ts';
@@ -90,7 +90,7 @@ type Run = (sql: string, values?: readonly unknown[]) => Promise<Row[]>;
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
   const schema = checkSchemaName(options.schema ?? DEFAULT_SCHEMA);
   const poolSize = Math.max(2, options.poolSize ?? DEFAULT_POOL_SIZE);
-  const txPoolSize = poolSize >= 4 ? 2 : 1;
+  const txPoolSize = poolSize >= 4 ? MAX_OPEN_GROUPS : 1;
   const readPool = openPool(options.url, poolSize - txPoolSize);
   const txPool = openPool(options.url, txPoolSize);
   try {
