@@ -178,11 +178,14 @@ export class GroupCommit {
         return (await client.query(queryConfig(sql, values))).rows as Row[];
       }
       sent = true;
-      let inlined: string;
+      let inlined: string | undefined;
       try {
         inlined = inlineParameters(sql, values ?? []);
       } catch (error) {
         if (!(error instanceof UninlinableValue)) throw error;
+      }
+      // Large values (a blob near 1 MiB) cost more as SQL text, hex and all, than a round trip.
+      if (inlined === undefined || inlined.length > MAX_INLINED_CHARS) {
         await client.query(RENEW_SAVEPOINT);
         return (await client.query(queryConfig(sql, values))).rows as Row[];
       }
@@ -221,6 +224,9 @@ export class GroupCommit {
     }
   }
 }
+
+/** Statements longer than this, with their values inlined, are sent with their parameters. */
+const MAX_INLINED_CHARS = 256 * 1024;
 
 /** Ends the previous unit's savepoint (keeping its work) and opens the next unit's. */
 const RENEW_SAVEPOINT = 'RELEASE SAVEPOINT unit; SAVEPOINT unit';
