@@ -37,6 +37,7 @@ const EXIT_BY_CODE: Record<ErrorCode, ExitCode> = {
   TOKEN_NOT_FOUND: EXIT.badInput,
   NAME_TAKEN: EXIT.badInput,
   DATA_DIR_UNUSABLE: EXIT.badInput,
+  BLOB_DAMAGED: EXIT.serverFailed,
   STORAGE_UNAVAILABLE: EXIT.serverFailed,
   LOG_KEY_MISSING: EXIT.serverFailed,
   ARCHIVE_UNREADABLE: EXIT.badInput,

@@ -97,14 +97,15 @@ export async function attachEvidence(
   };
   try {
     return await deps.store.transaction(async (tx) => {
-      const raced = await tx.findEvidence(release.id, evidence.kind, staged.sha256);
-      if (raced) return { evidence: raced, created: false };
       await staged.commitIn?.(tx);
       await tx.insertEvidence(evidence);
       await tx.appendAudit(auditEntryFor(evidence, release, actor));
       return { evidence, created: true };
     });
   } catch (error) {
+    // The same bytes of the same kind attached meanwhile (the record is unique per release, kind
+    // and digest): theirs is the answer. Not looked up inside the transaction first: a write
+    // transaction's round trips are paid while holding the audit log's append lock.
     if (error instanceof StoreConflictError) {
       const raced = await deps.store.findEvidence(release.id, evidence.kind, staged.sha256);
       if (raced) return { evidence: raced, created: false };

@@ -1,16 +1,22 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
+import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
 import { ZipFile } from 'yazl';
 import { DossierError } from '../core/errors.ts';
-import { backupSqliteDatabase, inspectSqliteDatabase } from '../store/sqlite/backup-sqlite.ts';
+import {
+  backupSqliteDatabase,
+  damagedInlineBlobs,
+  inspectSqliteDatabase,
+} from '../store/sqlite/backup-sqlite.ts';
 
 const DATABASE = 'dossier.db';
 /** What a backup holds besides the database: evidence bytes and the log's keys and origin. */
-const FOLDERS = ['blobs/sha256', 'log-keys'];
+const BLOB_FOLDER = 'blobs/sha256';
+const FOLDERS = [BLOB_FOLDER, 'log-keys'];
 
 export interface BackupResult {
   file: string;
@@ -32,19 +38,33 @@ export async function backupDataDir(dataDir: string, file: string): Promise<Back
     );
   }
   const snapshot = join(dataDir, `.backup-${process.pid}.db`);
-  await backupSqliteDatabase(database, snapshot);
-  const zip = new ZipFile();
-  let count = 1;
-  zip.addFile(snapshot, DATABASE);
-  for (const folder of FOLDERS) {
-    for (const path of await listFiles(join(dataDir, folder))) {
-      zip.addFile(path, relative(dataDir, path), { mode: 0o600 });
-      count++;
-    }
-  }
-  zip.end();
   const partial = `${file}.partial`;
+  let count = 1;
   try {
+    await backupSqliteDatabase(database, snapshot);
+    // A backup vouches for the bytes it holds: every blob is checked against its digest, the
+    // small ones kept in the database here, the files below as they are copied.
+    const [damaged] = damagedInlineBlobs(snapshot);
+    if (damaged !== undefined) throw blobDamaged(`${damaged} (in ${DATABASE})`);
+    const zip = new ZipFile();
+    // yazl reports a failed entry on the ZipFile, not on its output: end the output with it.
+    const fail = (error: Error) => (zip.outputStream as Readable).destroy(error);
+    zip.on('error', fail);
+    zip.addFile(snapshot, DATABASE);
+    for (const folder of FOLDERS) {
+      for (const path of await listFiles(join(dataDir, folder))) {
+        const name = relative(dataDir, path);
+        if (folder === BLOB_FOLDER) {
+          zip.addReadStreamLazy(name, { mode: 0o600 }, (done) =>
+            done(null, checkedBlob(path, name, fail)),
+          );
+        } else {
+          zip.addFile(path, name, { mode: 0o600 });
+        }
+        count++;
+      }
+    }
+    zip.end();
     await pipeline(zip.outputStream, createWriteStream(partial, { mode: 0o600 }));
     await rename(partial, file);
   } finally {
@@ -137,6 +157,32 @@ export async function restoreDataDir(
     await rm(staging, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** The blob file's bytes, failing at the end (through `fail`) unless they hash to its name. */
+function checkedBlob(path: string, name: string, fail: (error: Error) => void): Readable {
+  const digest = basename(path);
+  const hash = createHash('sha256');
+  const check = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      hash.update(chunk);
+      callback(null, chunk);
+    },
+    flush(callback) {
+      callback(hash.digest('hex') === digest ? null : blobDamaged(name));
+    },
+  });
+  const source = createReadStream(path);
+  source.on('error', (error) => check.destroy(error));
+  check.on('error', fail);
+  return source.pipe(check);
+}
+
+function blobDamaged(what: string): DossierError {
+  return new DossierError(
+    'BLOB_DAMAGED',
+    `blob ${what} does not match its SHA-256: the stored evidence bytes are damaged; no backup was written`,
+  );
 }
 
 async function listFiles(dir: string): Promise<string[]> {

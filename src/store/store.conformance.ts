@@ -383,6 +383,52 @@ export function runStoreConformance({ name, open }: StoreConformanceOptions): vo
       );
     });
 
+    it('commits each of many concurrent transactions whole or not at all when some fail', async () => {
+      // Adapters may commit concurrent transactions together: one that fails must take back
+      // its own writes and appends only, and leave no gap in the log.
+      const start = await store.countAuditEntries();
+      const taken = buildRelease();
+      await store.transaction((tx) => tx.insertRelease(taken));
+      const count = 30;
+      const releases = Array.from({ length: count }, () => buildRelease());
+      const outcomes = await Promise.allSettled(
+        releases.map((release, i) =>
+          store.transaction(async (tx) => {
+            await tx.insertRelease(release);
+            const entry = await tx.appendAudit(audit(`release:${release.id}`));
+            if (i % 3 === 1) throw new Error(`unit ${i} fails after appending`);
+            if (i % 3 === 2 && i % 2 === 0) {
+              await tx.insertRelease(buildRelease({ tag: taken.tag })); // a conflict
+            }
+            return entry;
+          }),
+        ),
+      );
+      const kept = releases.filter((_, i) => outcomes[i]?.status === 'fulfilled');
+      assert.equal(kept.length, count - 10 - 5);
+      for (const [i, release] of releases.entries()) {
+        const stored = await store.getReleaseById(release.id);
+        assert.equal(stored !== undefined, outcomes[i]?.status === 'fulfilled', `release ${i}`);
+      }
+      const entries = await store.listAuditEntries({ fromSeq: start, limit: count + 10 });
+      assert.deepEqual(
+        entries.map((entry) => entry.seq),
+        kept.map((_, i) => start + i),
+      );
+      assert.deepEqual(
+        new Set(entries.map((entry) => entry.subject)),
+        new Set(kept.map((release) => `release:${release.id}`)),
+      );
+      const answered = outcomes.flatMap((outcome) =>
+        outcome.status === 'fulfilled' ? [outcome.value] : [],
+      );
+      assert.deepEqual(
+        [...answered].sort((a, b) => a.seq - b.seq),
+        entries,
+        'each transaction was answered with the entry it committed',
+      );
+    });
+
     it('stores the Merkle subtree hashes that give the root of the whole log', async () => {
       const size = await store.countAuditEntries();
       assert.ok(size > 10);

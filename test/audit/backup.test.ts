@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { text } from 'node:stream/consumers';
 import { after, before, describe, it } from 'node:test';
 import type { Actor } from '../../src/core/actor.ts';
@@ -96,5 +97,76 @@ describe('backup and restore of the embedded data directory', () => {
       message: /does not match its digest/,
     });
     await assert.rejects(readFile(join(`${t.dataDir}-bad`, 'dossier.db')), { code: 'ENOENT' });
+  });
+});
+
+describe('backup checks every blob it copies against its digest', () => {
+  let t: TestServices;
+  let small: string;
+  let large: string;
+  before(async () => {
+    t = await openTestServices();
+    const { release } = await t.services.releases.create(admin, {
+      service: 'api',
+      version: '1.0.0',
+      commit: 'b'.repeat(40),
+    });
+    const attach = async (name: string, body: string) =>
+      (
+        await t.services.evidence.attach(admin, {
+          release: release.id,
+          kind: 'custom',
+          name,
+          body: bytes(body),
+        })
+      ).evidence.sha256;
+    small = await attach('notes.txt', 'kept inside dossier.db');
+    large = await attach('big.txt', LARGE);
+  });
+  after(() => t.dispose());
+
+  it('backs up a data directory whose blobs are intact', async () => {
+    const archive = `${t.dataDir}-intact.zip`;
+    const result = await backupDataDir(t.dataDir, archive);
+    assert.ok(result.files >= 2);
+    await rm(archive);
+  });
+
+  it('refuses, naming the blob, when a blob kept in the database was changed', async () => {
+    const db = new DatabaseSync(join(t.dataDir, 'dossier.db'));
+    // Past the write-once trigger, as damage on disk would be: same length, one byte changed.
+    const replace = (from: string, to: string) =>
+      db
+        .prepare(
+          `UPDATE inline_blobs SET bytes = CAST(replace(CAST(bytes AS TEXT), ?, ?) AS BLOB)
+           WHERE sha256 = ?`,
+        )
+        .run(from, to, small);
+    try {
+      db.exec('DROP TRIGGER inline_blobs_no_update');
+      replace('kept', 'kEpt');
+      const archive = `${t.dataDir}-inline.zip`;
+      await assert.rejects(backupDataDir(t.dataDir, archive), {
+        code: 'BLOB_DAMAGED',
+        message: new RegExp(`blob ${small} \\(in dossier\\.db\\) does not match its SHA-256`),
+      });
+      await assert.rejects(stat(archive), { code: 'ENOENT' });
+      await assert.rejects(stat(`${archive}.partial`), { code: 'ENOENT' });
+    } finally {
+      replace('kEpt', 'kept');
+      db.close();
+    }
+  });
+
+  it('refuses, naming the blob, when a blob file was changed', async () => {
+    const path = join(t.dataDir, 'blobs', 'sha256', large.slice(0, 2), large.slice(2, 4), large);
+    await chmod(path, 0o600);
+    await writeFile(path, LARGE.replace('x', 'y'));
+    const archive = `${t.dataDir}-file.zip`;
+    await assert.rejects(backupDataDir(t.dataDir, archive), {
+      code: 'BLOB_DAMAGED',
+      message: new RegExp(`blob blobs/sha256/../../${large} does not match its SHA-256`),
+    });
+    await assert.rejects(stat(archive), { code: 'ENOENT' });
   });
 });

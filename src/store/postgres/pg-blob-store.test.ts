@@ -218,6 +218,34 @@ await whenPostgresReachable('PostgreSQL blob store', () => {
       }
     });
 
+    it('commits small and near-chunk-size blobs of concurrent transactions with their records', async () => {
+      // Concurrent transactions share a group commit; a blob's write rides in a later statement
+      // of its transaction (inlined as SQL text when small, sent as a parameter when large).
+      const store = await openPostgresStore({ url: TEST_DATABASE_URL, schema: schema.name });
+      try {
+        const bodies = Array.from({ length: 8 }, (_, i) =>
+          `${i}:`.padEnd(i % 2 === 0 ? 100 : BLOB_CHUNK_BYTES - 10, String.fromCharCode(97 + i)),
+        );
+        const staged = await Promise.all(
+          bodies.map((body) => blobs.stage(chunks(body), { maxBytes: BLOB_CHUNK_BYTES })),
+        );
+        await Promise.all(
+          staged.map((blob) =>
+            store.transaction(async (tx) => {
+              await blob.commitIn?.(tx);
+              await tx.countAuditEntries(); // any later statement of the transaction
+            }),
+          ),
+        );
+        for (const [i, body] of bodies.entries()) {
+          assert.equal(await readBlob(blobs, sha256(body)), body, `blob ${i}`);
+        }
+        assert.deepEqual(await leftovers(), nothingLeft);
+      } finally {
+        await store.close();
+      }
+    });
+
     it('streams a 20 MiB blob in and out in 1 MiB chunks without holding it in memory', async () => {
       const total = 20 * 1024 * 1024;
       const part = 64 * 1024;

@@ -93,18 +93,19 @@ class PgBlobStore implements PostgresBlobStore {
     const contentId = randomUUID();
     const size = bytes.byteLength;
     let settled = false;
-    const insert = async (run: (sql: string, values: unknown[]) => Promise<unknown>) =>
-      run(
-        `WITH named AS (
-           INSERT INTO ${this.#t.blobs} (sha256, content_id, size, chunk_count)
-           VALUES ($1, $2, $3, $4)
-           ON CONFLICT (sha256) DO NOTHING
-           RETURNING content_id
-         )
-         INSERT INTO ${this.#t.chunks} (content_id, idx, data)
-         SELECT content_id, 0, $5 FROM named WHERE $4 > 0`,
-        [sha256, contentId, size, size > 0 ? 1 : 0, bytes],
-      );
+    // As common table expressions, so that in a transaction they can ride in the statement that
+    // inserts the record (see PostgresWrites.writeWithNext): no round trip of their own.
+    const write = {
+      ctes: `blob_row AS (
+          INSERT INTO ${this.#t.blobs} (sha256, content_id, size, chunk_count)
+          VALUES ($1, $2, $3, $4) ON CONFLICT (sha256) DO NOTHING RETURNING content_id
+        ), blob_chunk AS (
+          INSERT INTO ${this.#t.chunks} (content_id, idx, data)
+          SELECT content_id, 0, $5::bytea FROM blob_row WHERE $4::integer > 0
+        )`,
+      values: [sha256, contentId, size, size > 0 ? 1 : 0, bytes],
+    };
+    const insert = () => this.#pool.query(`WITH ${write.ctes} SELECT 1`, write.values);
     return {
       sha256,
       size,
@@ -112,7 +113,7 @@ class PgBlobStore implements PostgresBlobStore {
       commit: async () => {
         if (settled) return;
         settled = true;
-        await insert((sql, values) => this.#pool.query(sql, values));
+        await insert();
       },
       discard: async () => {
         settled = true;
@@ -122,9 +123,9 @@ class PgBlobStore implements PostgresBlobStore {
         settled = true;
         // In the record's own transaction when it runs on these tables; else on its own, first.
         if (tx instanceof PostgresWrites && tx.holdsBlobsOf(this.#schema)) {
-          await insert((sql, values) => tx.runForBlobStore(sql, values));
+          tx.writeWithNext(write);
         } else {
-          await insert((sql, values) => this.#pool.query(sql, values));
+          await insert();
         }
       },
     };

@@ -10,12 +10,9 @@ import {
   type AuditEntry,
   type AuditEntryInput,
   auditLeafText,
-  sealAuditEntry,
 } from '../../core/audit-log/audit-entry.ts';
-import { canonicalJson } from '../../core/audit-log/canonical-json.ts';
 import type { LogKeyRecord } from '../../core/audit-log/checkpoint.ts';
 import { type LeafBatch, packLeafTexts } from '../../core/audit-log/leaf-batch.ts';
-import { appendSiblings, subtreesCompletedBy } from '../../core/audit-log/merkle-append.ts';
 import type { SubtreeRef } from '../../core/audit-log/merkle-tree.ts';
 import type { ChangeRequest } from '../../core/change/change-request.ts';
 import type { CiContext } from '../../core/ci-context.ts';
@@ -56,9 +53,12 @@ import {
   type StoreTx,
 } from '../store.ts';
 import { applyPostgresMigrations } from './apply-migrations.ts';
+import { type AuditTail, auditTailOf, auditTailSql } from './audit-tail.ts';
 import { controlTablesIn, PostgresControlWrites } from './control-tables.ts';
 import { postgresDashboards } from './dashboard-reads.ts';
+import { GroupCommit, type GroupUnit, MAX_OPEN_GROUPS } from './group-commit.ts';
 import { POSTGRES_MIGRATIONS } from './migrations.ts';
+import { prepared, queryConfig } from './prepared.ts';
 import { ADVISORY_LOCK, checkSchemaName, DEFAULT_SCHEMA, quotedSchema } from './schema-name.ts';
 import { PostgresSignatureTables, signatureTablesIn } from './signature-tables.ts';
 
@@ -68,8 +68,9 @@ export interface PostgresStoreOptions {
   /** Schema holding the store's tables; created and migrated on open. Default `public`. */
   schema?: string;
   /**
-   * Connections in total, at most: half serve transactions, half serve reads made outside one.
-   * Default 10, at least 2.
+   * Connections in total, at most: two serve transactions (one if fewer than 4 in all: group
+   * commit runs at most two transactions at once), the rest reads made outside one. Default 10,
+   * at least 2.
    */
   poolSize?: number;
 }
@@ -89,8 +90,9 @@ type Run = (sql: string, values?: readonly unknown[]) => Promise<Row[]>;
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
   const schema = checkSchemaName(options.schema ?? DEFAULT_SCHEMA);
   const poolSize = Math.max(2, options.poolSize ?? DEFAULT_POOL_SIZE);
-  const readPool = openPool(options.url, Math.floor(poolSize / 2));
-  const txPool = openPool(options.url, poolSize - Math.floor(poolSize / 2));
+  const txPoolSize = poolSize >= 4 ? MAX_OPEN_GROUPS : 1;
+  const readPool = openPool(options.url, poolSize - txPoolSize);
+  const txPool = openPool(options.url, txPoolSize);
   try {
     await applyPostgresMigrations(txPool, schema, POSTGRES_MIGRATIONS);
   } catch (error) {
@@ -189,12 +191,14 @@ class PostgresReads implements StoreReader {
   }
 
   async getReleaseById(id: string): Promise<Release | undefined> {
-    const [row] = await this.run(`SELECT * FROM ${this.t.releases} WHERE id = $1`, [id]);
+    const [row] = await this.run(prepared(`SELECT * FROM ${this.t.releases} WHERE id = $1`), [id]);
     return row ? toRelease(row) : undefined;
   }
 
   async getReleaseByTag(tag: string): Promise<Release | undefined> {
-    const [row] = await this.run(`SELECT * FROM ${this.t.releases} WHERE tag = $1`, [tag]);
+    const [row] = await this.run(prepared(`SELECT * FROM ${this.t.releases} WHERE tag = $1`), [
+      tag,
+    ]);
     return row ? toRelease(row) : undefined;
   }
 
@@ -234,7 +238,9 @@ class PostgresReads implements StoreReader {
     sha256: string,
   ): Promise<Evidence | undefined> {
     const [row] = await this.run(
-      `SELECT * FROM ${this.t.evidence} WHERE release_id = $1 AND kind = $2 AND sha256 = $3`,
+      prepared(
+        `SELECT * FROM ${this.t.evidence} WHERE release_id = $1 AND kind = $2 AND sha256 = $3`,
+      ),
       [releaseId, kind, sha256],
     );
     return row ? toEvidence(row) : undefined;
@@ -265,9 +271,10 @@ class PostgresReads implements StoreReader {
   }
 
   async findTokenByHash(tokenHash: string): Promise<ApiToken | undefined> {
-    const [row] = await this.run(`SELECT * FROM ${this.t.apiTokens} WHERE token_hash = $1`, [
-      tokenHash,
-    ]);
+    const [row] = await this.run(
+      prepared(`SELECT * FROM ${this.t.apiTokens} WHERE token_hash = $1`),
+      [tokenHash],
+    );
     return row ? toToken(row) : undefined;
   }
 
@@ -589,15 +596,72 @@ class PostgresReads implements StoreReader {
   }
 }
 
-/** Writes, over one client between BEGIN and COMMIT. */
+/**
+ * Writes of one unit of a group transaction (see group-commit.ts), over the group's client. The
+ * group holds the audit-append lock, so appends are sealed against `tail` in memory and written
+ * before COMMIT, or before anything in this unit reads the log back.
+ */
 export class PostgresWrites extends PostgresReads implements StoreTx {
   readonly #schema: string;
-  #holdsAppendLock = false;
-  #appending: Promise<unknown> = Promise.resolve();
+  readonly #tail: AuditTail;
+  readonly #assertOpen: () => void;
+  readonly #runNow: Run;
+  readonly #deferred: DeferredWrite[];
+  readonly #flushDeferred: () => Promise<void>;
 
-  constructor(run: Run, tables: Tables, schema: string) {
-    super(run, tables);
+  constructor(run: Run, tables: Tables, schema: string, unit: GroupUnit) {
+    const deferred: DeferredWrite[] = [];
+    const flushDeferred = async () => {
+      const writes = deferred.splice(0);
+      if (writes.length === 0) return;
+      const merged = mergeWrites(writes, 0);
+      await run(`WITH ${merged.ctes} SELECT 1`, merged.values);
+    };
+    // Every statement runs after the deferred writes, so it sees them.
+    super(async (sql, values) => {
+      await flushDeferred();
+      return run(sql, values);
+    }, tables);
+    this.#deferred = deferred;
+    this.#flushDeferred = flushDeferred;
+    this.#runNow = run;
     this.#schema = schema;
+    this.#tail = unit.tail;
+    this.#assertOpen = unit.assertOpen;
+  }
+
+  override async listAuditEntries(query: AuditQuery): Promise<AuditEntry[]> {
+    await this.#writeTail();
+    return super.listAuditEntries(query);
+  }
+
+  override async listAuditLeafTexts(query: AuditQuery): Promise<string[]> {
+    await this.#writeTail();
+    return super.listAuditLeafTexts(query);
+  }
+
+  override async readAuditLeafBatch(range: AuditRange): Promise<LeafBatch> {
+    await this.#writeTail();
+    return super.readAuditLeafBatch(range);
+  }
+
+  override async listAuditEntriesFor(subject: string): Promise<AuditEntry[]> {
+    await this.#writeTail();
+    return super.listAuditEntriesFor(subject);
+  }
+
+  override async countAuditEntries(): Promise<number> {
+    await this.#writeTail();
+    return super.countAuditEntries();
+  }
+
+  override async getSubtreeHashes(refs: readonly SubtreeRef[]): Promise<Uint8Array[]> {
+    await this.#writeTail();
+    return super.getSubtreeHashes(refs);
+  }
+
+  #writeTail(): Promise<void> {
+    return this.#tail.write(this.run, this.t);
   }
 
   async insertRelease(release: Release): Promise<void> {
@@ -623,10 +687,14 @@ export class PostgresWrites extends PostgresReads implements StoreTx {
   }
 
   async insertEvidence(evidence: Evidence): Promise<void> {
-    await this.run(
-      `INSERT INTO ${this.t.evidence} (id, release_id, kind, name, size, sha256, media_type,
-         format, summary, submitted_by, submitted_at, ci_context)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+    // One statement, one round trip: its blob if written here, the record and the count.
+    await this.#runWithDeferred(
+      `inserted AS (
+         INSERT INTO ${this.t.evidence} (id, release_id, kind, name, size, sha256, media_type,
+           format, summary, submitted_by, submitted_at, ci_context)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+       )`,
+      `UPDATE ${this.t.releases} SET evidence_count = evidence_count + 1 WHERE id = $2`,
       [
         evidence.id,
         evidence.releaseId,
@@ -641,10 +709,6 @@ export class PostgresWrites extends PostgresReads implements StoreTx {
         evidence.submittedAt,
         evidence.ciContext === null ? null : JSON.stringify(evidence.ciContext),
       ],
-    );
-    await this.run(
-      `UPDATE ${this.t.releases} SET evidence_count = evidence_count + 1 WHERE id = $1`,
-      [evidence.releaseId],
     );
   }
 
@@ -798,55 +862,9 @@ export class PostgresWrites extends PostgresReads implements StoreTx {
     if (rows.length === 0) throw new Error(`no user ${record.username}`);
   }
 
-  appendAudit(input: AuditEntryInput): Promise<AuditEntry> {
-    // Appends read the log's end and then write after it: two of them in flight on one
-    // transaction must not both read the same end.
-    const appended = this.#appending.then(() => this.#append(input));
-    this.#appending = appended.catch(() => undefined);
-    return appended;
-  }
-
-  async #append(input: AuditEntryInput): Promise<AuditEntry> {
-    if (!this.#holdsAppendLock) {
-      // Serializes appends across every process using this schema until this transaction
-      // ends; the next appender reads max(seq) only after this one has committed (READ
-      // COMMITTED takes a fresh snapshot per statement), so seqs are gap- and duplicate-free
-      // and commit in seq order.
-      await this.run('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
-        ADVISORY_LOCK.auditAppend,
-        this.#schema,
-      ]);
-      this.#holdsAppendLock = true;
-    }
-    const [next] = await this.run(
-      `SELECT COALESCE(max(seq) + 1, 0) AS next FROM ${this.t.auditLog}`,
-    );
-    const entry = sealAuditEntry(input, Number(next?.next ?? 0));
-    await this.run(
-      `INSERT INTO ${this.t.auditLog} (seq, time, actor, action, subject, details, leaf_hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [
-        entry.seq,
-        entry.time,
-        entry.actor,
-        entry.action,
-        entry.subject,
-        canonicalJson(entry.details),
-        entry.leafHash,
-      ],
-    );
-    const siblings = await this.getSubtreeHashes(appendSiblings(entry.seq));
-    const nodes = subtreesCompletedBy(entry.seq, Buffer.from(entry.leafHash, 'hex'), siblings);
-    await this.run(
-      `INSERT INTO ${this.t.merkleNodes} (level, idx, hash)
-       SELECT * FROM unnest($1::integer[], $2::bigint[], $3::bytea[])`,
-      [
-        nodes.map((node) => node.level),
-        nodes.map((node) => node.index),
-        nodes.map((node) => Buffer.from(node.hash)),
-      ],
-    );
-    return entry;
+  async appendAudit(input: AuditEntryInput): Promise<AuditEntry> {
+    this.#assertOpen();
+    return this.#tail.append(input);
   }
 
   /** Whether blobs in `schema` can be written by this transaction. */
@@ -855,11 +873,27 @@ export class PostgresWrites extends PostgresReads implements StoreTx {
   }
 
   /**
-   * Not part of StoreTx: runs a statement in this transaction for the PostgreSQL blob store,
-   * which writes a small blob here so that it commits with the record pointing at it.
+   * Not part of StoreTx: a write for the PostgreSQL blob store, which writes a small blob in the
+   * transaction of the record pointing at it, so both commit together. Its common table
+   * expressions (`$1`… its own values) run with this unit's next statement, before it, or when
+   * the unit ends: the evidence record's insert takes them in, so the blob costs no round trip.
    */
-  async runForBlobStore(sql: string, values: unknown[]): Promise<void> {
-    await this.run(sql, values);
+  writeWithNext(write: DeferredWrite): void {
+    this.#assertOpen();
+    this.#deferred.push(write);
+  }
+
+  /** Runs the deferred writes now, on their own: before any other statement, and at the end. */
+  finish(): Promise<void> {
+    return this.#flushDeferred();
+  }
+
+  /** `WITH <deferred writes>, <ctes> <main>`: the deferred writes ride in this statement. */
+  async #runWithDeferred(ctes: string, main: string, values: readonly unknown[]): Promise<Row[]> {
+    const writes = this.#deferred.splice(0);
+    const merged = mergeWrites(writes, values.length);
+    const all = writes.length === 0 ? ctes : `${merged.ctes}, ${ctes}`;
+    return this.#runNow(`WITH ${all} ${main}`, [...values, ...merged.values]);
   }
 
   async insertLogKey(key: LogKeyRecord): Promise<void> {
@@ -1089,7 +1123,7 @@ export class PostgresWrites extends PostgresReads implements StoreTx {
 }
 
 class PostgresStore extends PostgresReads implements Store {
-  readonly #schema: string;
+  readonly #groups: GroupCommit;
   readonly #readPool: pg.Pool;
   readonly #txPool: pg.Pool;
   readonly #state: { closed: boolean };
@@ -1098,62 +1132,64 @@ class PostgresStore extends PostgresReads implements Store {
     const state = { closed: false };
     super(async (sql, values) => {
       if (state.closed) throw new Error('store is closed');
-      return (await readPool.query(sql, values as unknown[] | undefined)).rows as Row[];
+      return (await readPool.query(queryConfig(sql, values))).rows as Row[];
     }, tablesIn(schema));
     this.#state = state;
-    this.#schema = schema;
     this.#readPool = readPool;
     this.#txPool = txPool;
+    const tables = this.t;
+    this.#groups = new GroupCommit({
+      pool: txPool,
+      // Explicit, whatever default_transaction_isolation says: the tail is read by a statement
+      // of its own, after the lock is granted, and READ COMMITTED gives it a snapshot taken then
+      // (a repeatable-read snapshot taken before the lock would read a stale end of the log).
+      // Both literals are safe in SQL text: a number, and a checked schema name.
+      openSql: `BEGIN ISOLATION LEVEL READ COMMITTED;
+        SELECT pg_advisory_xact_lock(${ADVISORY_LOCK.auditAppend}, hashtext('${schema}'));
+        ${auditTailSql(tables)};
+        SAVEPOINT unit`,
+      tailOf: auditTailOf,
+      writeTail: (tail, run) => tail.write(run, tables),
+      unitTx: (run, unit) => {
+        const tx = new PostgresWrites(run, tables, schema, unit);
+        return { tx, finish: () => tx.finish() };
+      },
+      mapError: (error) => asConflict(error) ?? error,
+    });
   }
 
-  async transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
-    if (this.#state.closed) throw new Error('store is closed');
-    const client = await this.#txPool.connect();
-    let open = true;
-    // PostgreSQL aborts a transaction at its first failed statement and turns a later COMMIT
-    // into a silent ROLLBACK. Remember the failure so that `work` catching it cannot make a
-    // rolled-back transaction look committed.
-    let failed: unknown;
-    const run: Run = async (sql, values) => {
-      if (!open) throw new Error('transaction already ended: use tx only inside its work');
-      try {
-        return (await client.query(sql, values as unknown[] | undefined)).rows as Row[];
-      } catch (error) {
-        failed ??= error;
-        throw asConflict(error) ?? error;
-      }
-    };
-    let broken: Error | undefined;
-    try {
-      // Explicit, whatever default_transaction_isolation says: appends rely on each statement
-      // seeing what committed before it (a repeatable-read snapshot taken before the append
-      // lock would read a stale end of the log).
-      await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
-      const result = await work(new PostgresWrites(run, this.t, this.#schema));
-      if (failed !== undefined) {
-        throw new Error('a statement in the transaction failed, so nothing was committed', {
-          cause: failed,
-        });
-      }
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch((rollbackError: Error) => {
-        broken = rollbackError;
-      });
-      throw asConflict(error) ?? error;
-    } finally {
-      open = false;
-      client.release(broken);
-    }
+  transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
+    if (this.#state.closed) return Promise.reject(new Error('store is closed'));
+    return this.#groups.transaction(work);
   }
 
   async close(): Promise<void> {
     if (this.#state.closed) return;
     this.#state.closed = true;
+    await this.#groups.close();
     // Pool.end waits for checked-out clients, so transactions under way finish first.
     await Promise.all([this.#readPool.end(), this.#txPool.end()]);
   }
+}
+
+/** Common table expressions that write, with their own parameters `$1`…; see writeWithNext. */
+export interface DeferredWrite {
+  ctes: string;
+  values: readonly unknown[];
+}
+
+/** Joins writes into one CTE list, renumbering each one's `$n` to follow `offset` parameters. */
+function mergeWrites(
+  writes: readonly DeferredWrite[],
+  offset: number,
+): { ctes: string; values: unknown[] } {
+  const values: unknown[] = [];
+  const ctes = writes.map((write) => {
+    const base = offset + values.length;
+    values.push(...write.values);
+    return write.ctes.replace(/\$(\d+)/g, (_, n: string) => `$${base + Number(n)}`);
+  });
+  return { ctes: ctes.join(', '), values };
 }
 
 /** SQLSTATE 23505 (unique_violation), named by the constraint PostgreSQL reports. */
