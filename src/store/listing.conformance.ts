@@ -13,8 +13,13 @@ import type { StoreConformanceOptions } from './store.conformance.ts';
 import type { ReleaseQuery, Store } from './store.ts';
 
 const JANUARY = { from: '2026-01-01T00:00:00.000Z', to: '2026-02-01T00:00:00.000Z' };
+const MARCH = { from: '2026-03-01T00:00:00.000Z', to: '2026-04-01T00:00:00.000Z' };
 
-function risk(changeId: string, baselineClass: string, chosenClass: string | null): RiskRecord {
+export function risk(
+  changeId: string,
+  baselineClass: string,
+  chosenClass: string | null,
+): RiskRecord {
   return {
     changeId,
     version: 1,
@@ -37,7 +42,7 @@ function risk(changeId: string, baselineClass: string, chosenClass: string | nul
   };
 }
 
-function outcome(id: string, status: GateOutcome['status']): GateOutcome {
+export function outcome(id: string, status: GateOutcome['status']): GateOutcome {
   const requirement = id.startsWith('evidence:')
     ? 'evidence'
     : id.startsWith('approval:')
@@ -46,7 +51,7 @@ function outcome(id: string, status: GateOutcome['status']): GateOutcome {
   return { id, requirement, status, reason: `${id} ${status}`, evidenceIds: [] };
 }
 
-function gate(
+export function gate(
   release: Release,
   environment: string,
   decision: 'allowed' | 'blocked',
@@ -85,9 +90,9 @@ function deploy(
   };
 }
 
-const binned = (seconds: number) => binSeconds(durationBin(seconds));
+export const binned = (seconds: number) => binSeconds(durationBin(seconds));
 
-const sortBy = <T>(rows: T[]) =>
+export const sortBy = <T>(rows: T[]) =>
   [...rows].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
 
 /**
@@ -445,7 +450,7 @@ export function runListingConformance({ name, open }: StoreConformanceOptions): 
     });
 
     it('counts the releases waiting per role by the day the wait began', async () => {
-      const rows = sortBy(await store.pendingApprovals());
+      const rows = sortBy(await store.pendingApprovals(MARCH));
       assert.deepEqual(
         rows,
         sortBy([
@@ -454,6 +459,15 @@ export function runListingConformance({ name, open }: StoreConformanceOptions): 
           { role: 'clinical', day: '2026-01-10', releases: 1 },
           // p4 began waiting for clinical only with its second decision.
           { role: 'clinical', day: '2026-01-12', releases: 1 },
+        ]),
+      );
+      // Only p1 was created on March 1st.
+      const first = { from: MARCH.from, to: '2026-03-02T00:00:00.000Z' };
+      assert.deepEqual(
+        sortBy(await store.pendingApprovals(first)),
+        sortBy([
+          { role: 'qa', day: '2026-01-10', releases: 1 },
+          { role: 'clinical', day: '2026-01-10', releases: 1 },
         ]),
       );
     });

@@ -1,3 +1,4 @@
+import type { ApprovalCycleRow } from '../../core/dashboard/approval-cycle.ts';
 import type { PendingApprovalRow } from '../../core/dashboard/pending-approvals.ts';
 import { binSeconds } from '../../core/dashboard/time-bins.ts';
 import type { DeploymentStatus } from '../../core/deployment/deployment.ts';
@@ -27,17 +28,32 @@ export function postgresDashboards(run: Run, t: Tables) {
       }));
     },
 
-    async pendingApprovals(): Promise<PendingApprovalRow[]> {
+    async pendingApprovals(period: DashboardPeriod): Promise<PendingApprovalRow[]> {
       const rows = await run(
-        `SELECT role, substr(since, 1, 10) AS day, COUNT(*) AS n
-       FROM (SELECT release_id, role, MIN(since) AS since FROM ${t.gateLatestPending}
-             GROUP BY release_id, role) p
-       GROUP BY role, substr(since, 1, 10)`,
+        `SELECT role, substr(since, 1, 10) AS day, COUNT(*) AS n FROM ${t.approvalWaits}
+         WHERE release_created_at >= $1 AND release_created_at < $2
+         GROUP BY role, substr(since, 1, 10)`,
+        [period.from, period.to],
       );
       return rows.map((row) => ({
         role: String(row.role),
         day: String(row.day),
         releases: Number(row.n),
+      }));
+    },
+
+    async approvalCycles(period: DashboardPeriod): Promise<ApprovalCycleRow[]> {
+      const rows = await run(
+        `SELECT day, role, risk_class, bin, approvals FROM ${t.approvalCycleDays}
+         WHERE day >= $1 AND day < $2 AND approvals > 0`,
+        days(period),
+      );
+      return rows.map((row) => ({
+        day: String(row.day),
+        role: String(row.role),
+        riskClass: row.risk_class === '' ? null : String(row.risk_class),
+        seconds: binSeconds(Number(row.bin)),
+        approvals: Number(row.approvals),
       }));
     },
 

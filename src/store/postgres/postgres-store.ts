@@ -19,6 +19,7 @@ import { appendSiblings, subtreesCompletedBy } from '../../core/audit-log/merkle
 import type { SubtreeRef } from '../../core/audit-log/merkle-tree.ts';
 import type { ChangeRequest } from '../../core/change/change-request.ts';
 import type { CiContext } from '../../core/ci-context.ts';
+import type { ExceptionTimes } from '../../core/dashboard/exception-aging.ts';
 import type { Deployment } from '../../core/deployment/deployment.ts';
 import type { Evidence, EvidenceKind } from '../../core/evidence-record.ts';
 import type { ExceptionRecord } from '../../core/exception/exception.ts';
@@ -38,12 +39,21 @@ import type {
 } from '../../core/webhooks/webhook-source.ts';
 import { decodeSeqCursor, encodeSeqCursor } from '../cursor.ts';
 import { countRelease } from '../dashboard-upkeep.ts';
+import {
+  type ExceptionDialect,
+  exceptionListingSql,
+  exceptionTimesSql,
+  nextExceptionCursor,
+} from '../exception-listing-sql.ts';
 import { nextReleaseCursor, releaseListingSql } from '../release-listing-sql.ts';
+import { toException } from '../signature-rows.ts';
 import {
   type AuditQuery,
   type AuditRange,
   type ChangeQuery,
   type DashboardPeriod,
+  type ExceptionFilter,
+  type ExceptionQuery,
   type JobClaim,
   type JobLease,
   type JobQuery,
@@ -168,8 +178,37 @@ class PostgresReads implements StoreReader {
     return this.signing.getException(id);
   }
 
-  listExceptions(limit: number) {
-    return this.signing.listExceptions(limit);
+  async listExceptions(query: ExceptionQuery): Promise<Page<ExceptionRecord>> {
+    const params: unknown[] = [];
+    const rows = await this.run(exceptionListingSql(query, this.#exceptionDialect(params)), params);
+    return {
+      items: rows.slice(0, query.limit).map(toException),
+      nextCursor: nextExceptionCursor(query, rows),
+    };
+  }
+
+  async exceptionTimes(filter: ExceptionFilter): Promise<ExceptionTimes[]> {
+    const params: unknown[] = [];
+    const rows = await this.run(exceptionTimesSql(filter, this.#exceptionDialect(params)), params);
+    return rows.map((row) => ({
+      requestedAt: String(row.requested_at),
+      expiresAt: String(row.expires_at),
+      approved: Boolean(row.approved),
+    }));
+  }
+
+  #exceptionDialect(params: unknown[]): ExceptionDialect {
+    return {
+      tables: {
+        exceptions: this.t.signatures.exceptions,
+        approvals: this.t.signatures.exceptionApprovals,
+      },
+      param(value) {
+        params.push(value);
+        return `$${params.length}`;
+      },
+      requestedAt: "(e.record ->> 'requestedAt')",
+    };
   }
 
   listDelegationsTo(delegate: string) {
@@ -547,8 +586,12 @@ class PostgresReads implements StoreReader {
     return postgresDashboards(this.run, this.t.control).releaseThroughput(period);
   }
 
-  pendingApprovals() {
-    return postgresDashboards(this.run, this.t.control).pendingApprovals();
+  pendingApprovals(period: DashboardPeriod) {
+    return postgresDashboards(this.run, this.t.control).pendingApprovals(period);
+  }
+
+  approvalCycles(period: DashboardPeriod) {
+    return postgresDashboards(this.run, this.t.control).approvalCycles(period);
   }
 
   evidenceGaps(period: DashboardPeriod) {

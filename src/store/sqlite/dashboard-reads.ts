@@ -1,4 +1,5 @@
 import type { StatementSync } from 'node:sqlite';
+import type { ApprovalCycleRow } from '../../core/dashboard/approval-cycle.ts';
 import type { PendingApprovalRow } from '../../core/dashboard/pending-approvals.ts';
 import { binSeconds } from '../../core/dashboard/time-bins.ts';
 import type { DeploymentStatus } from '../../core/deployment/deployment.ts';
@@ -29,15 +30,29 @@ export class SqliteDashboardReads {
       }));
   }
 
-  pendingApprovals(): PendingApprovalRow[] {
+  pendingApprovals(period: DashboardPeriod): PendingApprovalRow[] {
     return this.#q(
-      `SELECT role, substr(since, 1, 10) AS day, COUNT(*) AS n
-       FROM (SELECT release_id, role, MIN(since) AS since FROM gate_latest_pending
-             GROUP BY release_id, role) p
+      `SELECT role, substr(since, 1, 10) AS day, COUNT(*) AS n FROM approval_waits
+       WHERE release_created_at >= ? AND release_created_at < ?
        GROUP BY role, substr(since, 1, 10)`,
     )
-      .all()
+      .all(period.from, period.to)
       .map((row) => ({ role: String(row.role), day: String(row.day), releases: Number(row.n) }));
+  }
+
+  approvalCycles(period: DashboardPeriod): ApprovalCycleRow[] {
+    return this.#q(
+      `SELECT day, role, risk_class, bin, approvals FROM approval_cycle_days
+       WHERE day >= ? AND day < ? AND approvals > 0`,
+    )
+      .all(...days(period))
+      .map((row) => ({
+        day: String(row.day),
+        role: String(row.role),
+        riskClass: row.risk_class === '' ? null : String(row.risk_class),
+        seconds: binSeconds(Number(row.bin)),
+        approvals: Number(row.approvals),
+      }));
   }
 
   evidenceGaps(period: DashboardPeriod): EvidenceGapRows {

@@ -25,6 +25,7 @@ import { appendSiblings, subtreesCompletedBy } from '../../core/audit-log/merkle
 import type { SubtreeRef } from '../../core/audit-log/merkle-tree.ts';
 import type { ChangeRequest } from '../../core/change/change-request.ts';
 import type { CiContext } from '../../core/ci-context.ts';
+import type { ExceptionTimes } from '../../core/dashboard/exception-aging.ts';
 import type { Deployment } from '../../core/deployment/deployment.ts';
 import type { Evidence, EvidenceKind } from '../../core/evidence-record.ts';
 import type { ExceptionRecord } from '../../core/exception/exception.ts';
@@ -44,12 +45,21 @@ import type {
 } from '../../core/webhooks/webhook-source.ts';
 import { decodeSeqCursor, encodeSeqCursor } from '../cursor.ts';
 import { countRelease } from '../dashboard-upkeep.ts';
+import {
+  type ExceptionDialect,
+  exceptionListingSql,
+  exceptionTimesSql,
+  nextExceptionCursor,
+} from '../exception-listing-sql.ts';
 import { nextReleaseCursor, releaseListingSql } from '../release-listing-sql.ts';
+import { toException } from '../signature-rows.ts';
 import {
   type AuditQuery,
   type AuditRange,
   type ChangeQuery,
   type DashboardPeriod,
+  type ExceptionFilter,
+  type ExceptionQuery,
   type JobClaim,
   type JobLease,
   type JobQuery,
@@ -158,8 +168,37 @@ class SqliteReads implements StoreReader {
     return this.#signatures.getException(id);
   }
 
-  async listExceptions(limit: number) {
-    return this.#signatures.listExceptions(limit);
+  async listExceptions(query: ExceptionQuery): Promise<Page<ExceptionRecord>> {
+    const params: SQLInputValue[] = [];
+    const rows = this.statement(exceptionListingSql(query, this.#exceptionDialect(params))).all(
+      ...params,
+    );
+    return {
+      items: rows.slice(0, query.limit).map(toException),
+      nextCursor: nextExceptionCursor(query, rows),
+    };
+  }
+
+  async exceptionTimes(filter: ExceptionFilter): Promise<ExceptionTimes[]> {
+    const params: SQLInputValue[] = [];
+    return this.statement(exceptionTimesSql(filter, this.#exceptionDialect(params)))
+      .all(...params)
+      .map((row) => ({
+        requestedAt: String(row.requested_at),
+        expiresAt: String(row.expires_at),
+        approved: Boolean(row.approved),
+      }));
+  }
+
+  #exceptionDialect(params: SQLInputValue[]): ExceptionDialect {
+    return {
+      tables: { exceptions: 'exceptions', approvals: 'exception_approvals' },
+      param(value) {
+        params.push(value);
+        return `?${params.length}`;
+      },
+      requestedAt: "json_extract(e.record, '$.requestedAt')",
+    };
   }
 
   async listDelegationsTo(delegate: string) {
@@ -532,8 +571,12 @@ class SqliteReads implements StoreReader {
     return this.#dashboards.releaseThroughput(period);
   }
 
-  async pendingApprovals() {
-    return this.#dashboards.pendingApprovals();
+  async pendingApprovals(period: DashboardPeriod) {
+    return this.#dashboards.pendingApprovals(period);
+  }
+
+  async approvalCycles(period: DashboardPeriod) {
+    return this.#dashboards.approvalCycles(period);
   }
 
   async evidenceGaps(period: DashboardPeriod) {
