@@ -9,6 +9,7 @@ import type { GateDecisionRecord } from '../core/policy/gate-record.ts';
 import type { Release } from '../core/release.ts';
 import { RELEASE_SORTS, SORT_ORDERS } from '../core/release-listing.ts';
 import type { RiskRecord } from '../core/risk/risk-record.ts';
+import { PENDING_DRIVE_LIMIT } from './release-listing-sql.ts';
 import type { StoreConformanceOptions } from './store.conformance.ts';
 import type { ReleaseQuery, Store } from './store.ts';
 
@@ -499,6 +500,45 @@ export function runListingConformance({ name, open }: StoreConformanceOptions): 
         [p1.tag],
       );
       assert.equal(second.nextCursor, null);
+    });
+
+    it('answers the same whether few or many rows wait (two query plans)', async () => {
+      // One decision waiting for PENDING_DRIVE_LIMIT roles: asking for all of them takes the
+      // scan in sort order; asking for a few drives the query from the waiting rows.
+      const bulk = Array.from({ length: PENDING_DRIVE_LIMIT }, (_, n) => `bulk-${n}`);
+      const px = buildRelease({ service: 'svc-x', createdAt: '2026-03-05T00:00:00.000Z' });
+      await store.transaction(async (tx) => {
+        await tx.insertRelease(px);
+        await tx.insertGateDecision(
+          gate(
+            px,
+            'production',
+            'blocked',
+            bulk.map((role) => outcome(`approval:${role}`, 'pending-approval')),
+          ),
+        );
+      });
+      assert.deepEqual(await tags({ pendingRoles: bulk }), [px.tag]);
+      assert.deepEqual(await tags({ pendingRoles: bulk.slice(0, 3) }), [px.tag]);
+      const expected = [px.tag, p3.tag, p1.tag];
+      assert.deepEqual(await tags({ pendingRoles: ['qa', ...bulk] }), expected);
+      assert.deepEqual(await tags({ pendingRoles: ['qa', 'bulk-7'] }), expected);
+      for (const roles of [
+        ['qa', ...bulk],
+        ['qa', 'bulk-7'],
+      ]) {
+        const first = await store.listReleases({ limit: 2, pendingRoles: roles, order: 'asc' });
+        const next = await store.listReleases({
+          limit: 2,
+          pendingRoles: roles,
+          order: 'asc',
+          cursor: first.nextCursor ?? undefined,
+        });
+        assert.deepEqual(
+          [...first.items, ...next.items].map((release) => release.tag),
+          [...expected].reverse(),
+        );
+      }
     });
   });
 }

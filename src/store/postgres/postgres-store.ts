@@ -45,7 +45,13 @@ import {
   exceptionTimesSql,
   nextExceptionCursor,
 } from '../exception-listing-sql.ts';
-import { nextReleaseCursor, releaseListingSql } from '../release-listing-sql.ts';
+import {
+  type ListingDialect,
+  nextReleaseCursor,
+  PENDING_DRIVE_LIMIT,
+  pendingCountSql,
+  releaseListingSql,
+} from '../release-listing-sql.ts';
 import { toException } from '../signature-rows.ts';
 import {
   type AuditQuery,
@@ -238,8 +244,7 @@ class PostgresReads implements StoreReader {
   }
 
   async listReleases(query: ReleaseQuery): Promise<Page<Release>> {
-    const params: unknown[] = [];
-    const sql = releaseListingSql(query, {
+    const dialect = (params: unknown[]): ListingDialect => ({
       tables: {
         releases: this.t.releases,
         changes: this.t.control.changes,
@@ -252,6 +257,14 @@ class PostgresReads implements StoreReader {
       },
       text: (column) => `${column} COLLATE "C"`,
     });
+    let pendingFirst = false;
+    if (query.pendingRoles !== undefined && query.pendingRoles.length > 0) {
+      const params: unknown[] = [];
+      const [counted] = await this.run(pendingCountSql(query, dialect(params)), params);
+      pendingFirst = Number(counted?.n) < PENDING_DRIVE_LIMIT;
+    }
+    const params: unknown[] = [];
+    const sql = releaseListingSql(query, dialect(params), { pendingFirst });
     const rows = await this.run(sql, params);
     return {
       items: rows.slice(0, query.limit).map(toRelease),

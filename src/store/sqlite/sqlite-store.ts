@@ -51,7 +51,13 @@ import {
   exceptionTimesSql,
   nextExceptionCursor,
 } from '../exception-listing-sql.ts';
-import { nextReleaseCursor, releaseListingSql } from '../release-listing-sql.ts';
+import {
+  type ListingDialect,
+  nextReleaseCursor,
+  PENDING_DRIVE_LIMIT,
+  pendingCountSql,
+  releaseListingSql,
+} from '../release-listing-sql.ts';
 import { toException } from '../signature-rows.ts';
 import {
   type AuditQuery,
@@ -237,8 +243,7 @@ class SqliteReads implements StoreReader {
   }
 
   async listReleases(query: ReleaseQuery): Promise<Page<Release>> {
-    const params: SQLInputValue[] = [];
-    const sql = releaseListingSql(query, {
+    const dialect = (params: SQLInputValue[]): ListingDialect => ({
       tables: {
         releases: 'releases',
         changes: 'changes',
@@ -251,6 +256,14 @@ class SqliteReads implements StoreReader {
       },
       text: (column) => column,
     });
+    let pendingFirst = false;
+    if (query.pendingRoles !== undefined && query.pendingRoles.length > 0) {
+      const params: SQLInputValue[] = [];
+      const counted = this.statement(pendingCountSql(query, dialect(params))).get(...params);
+      pendingFirst = Number(counted?.n) < PENDING_DRIVE_LIMIT;
+    }
+    const params: SQLInputValue[] = [];
+    const sql = releaseListingSql(query, dialect(params), { pendingFirst });
     const rows = this.statement(sql).all(...params);
     return {
       items: rows.slice(0, query.limit).map(toRelease),
