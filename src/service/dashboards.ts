@@ -95,7 +95,7 @@ export async function pendingApprovalsByAge(deps: ServiceDeps, options: Dashboar
 /** How long approvals took, per role and risk class, for waits that ended in the period. */
 export async function approvalCycleTime(deps: ServiceDeps, options: DashboardOptions) {
   const { period, bucket } = resolvePeriod(deps, options);
-  return approvalCycleDashboard(await deps.store.approvalCycles(period), period, bucket);
+  return approvalCycleDashboard(await deps.store.approvalCycles(period, bucket), period, bucket);
 }
 
 /** Exceptions requested in the period, by when and by their state now. */

@@ -110,36 +110,50 @@ export function runApprovalsDashboardConformance({ name, open }: StoreConformanc
       await dispose();
     });
 
-    it('counts each ended wait on its signature day, by role, risk class and duration', async () => {
+    it('counts each ended wait on its signature day, by role, duration and risk class', async () => {
+      const rows = await store.approvalCycles(MAY, 'day');
       assert.deepEqual(
-        sortBy(await store.approvalCycles(MAY)),
+        sortBy([...rows.byBucket]),
         sortBy([
-          { day: '2026-05-02', role: 'qa', riskClass: 'high', seconds: binned(DAY), approvals: 1 },
-          {
-            day: '2026-05-04',
-            role: 'clinical',
-            riskClass: 'high',
-            seconds: binned(3 * DAY),
-            approvals: 1,
-          },
-          {
-            day: '2026-05-03',
-            role: 'qa',
-            riskClass: null,
-            seconds: binned(DAY / 2),
-            approvals: 1,
-          },
+          { bucket: '2026-05-02', role: 'qa', seconds: binned(DAY), approvals: 1 },
+          { bucket: '2026-05-04', role: 'clinical', seconds: binned(3 * DAY), approvals: 1 },
+          { bucket: '2026-05-03', role: 'qa', seconds: binned(DAY / 2), approvals: 1 },
+        ]),
+      );
+      assert.deepEqual(
+        sortBy([...rows.byClass]),
+        sortBy([
+          { riskClass: 'high', seconds: binned(DAY), approvals: 1 },
+          { riskClass: 'high', seconds: binned(3 * DAY), approvals: 1 },
+          { riskClass: null, seconds: binned(DAY / 2), approvals: 1 },
         ]),
       );
     });
 
+    it('rolls days up into ISO weeks (from Monday) and months as core does', async () => {
+      const weeks = await store.approvalCycles(MAY, 'week');
+      // May 2nd (Saturday) and 3rd (Sunday) are in the week of April 27th; the 4th is a Monday.
+      assert.deepEqual(
+        sortBy([...weeks.byBucket]),
+        sortBy([
+          { bucket: '2026-04-27', role: 'qa', seconds: binned(DAY), approvals: 1 },
+          { bucket: '2026-04-27', role: 'qa', seconds: binned(DAY / 2), approvals: 1 },
+          { bucket: '2026-05-04', role: 'clinical', seconds: binned(3 * DAY), approvals: 1 },
+        ]),
+      );
+      const months = await store.approvalCycles(MAY, 'month');
+      assert.deepEqual([...new Set(months.byBucket.map((row) => row.bucket))], ['2026-05']);
+    });
+
     it('reads only the days of the period', async () => {
       const third = { from: '2026-05-03T00:00:00.000Z', to: '2026-05-04T00:00:00.000Z' };
+      const rows = await store.approvalCycles(third, 'day');
       assert.deepEqual(
-        (await store.approvalCycles(third)).map((row) => row.day),
+        rows.byBucket.map((row) => row.bucket),
         ['2026-05-03'],
       );
-      assert.deepEqual(await store.approvalCycles(APRIL), []);
+      assert.equal(rows.byClass.length, 1);
+      assert.deepEqual(await store.approvalCycles(APRIL, 'day'), { byBucket: [], byClass: [] });
     });
 
     it('counts pending approvals of the releases created in the period', async () => {

@@ -10,7 +10,8 @@ import type { LogKeyRecord, SignedCheckpoint } from '../core/audit-log/checkpoin
 import type { LeafBatch } from '../core/audit-log/leaf-batch.ts';
 import type { SubtreeRef } from '../core/audit-log/merkle-tree.ts';
 import type { ChangeRequest } from '../core/change/change-request.ts';
-import type { ApprovalCycleRow } from '../core/dashboard/approval-cycle.ts';
+import type { ApprovalCycleRows } from '../core/dashboard/approval-cycle.ts';
+import type { DashboardBucket } from '../core/dashboard/dashboards.ts';
 import type { ExceptionTimes } from '../core/dashboard/exception-aging.ts';
 import type { PendingApprovalRow } from '../core/dashboard/pending-approvals.ts';
 import type { Deployment, DeploymentStatus } from '../core/deployment/deployment.ts';
@@ -301,10 +302,11 @@ export interface StoreReader {
    */
   pendingApprovals(period: DashboardPeriod): Promise<PendingApprovalRow[]>;
   /**
-   * Completed approval waits whose ending signature fell in the period, by day, role, risk class
-   * and duration bin (core/dashboard/approval-cycle.ts defines the measure).
+   * Completed approval waits whose ending signature fell in the period, summed per bucket, role
+   * and duration bin, and per risk class and bin (core/dashboard/approval-cycle.ts defines the
+   * measure).
    */
-  approvalCycles(period: DashboardPeriod): Promise<ApprovalCycleRow[]>;
+  approvalCycles(period: DashboardPeriod, bucket: DashboardBucket): Promise<ApprovalCycleRows>;
 }
 
 /** A signed checkpoint of the audit log as published. */

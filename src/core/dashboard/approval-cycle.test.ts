@@ -6,13 +6,20 @@ const HOUR = 3600;
 const period = { from: '2026-05-04T00:00:00.000Z', to: '2026-05-18T00:00:00.000Z' };
 
 describe('approval cycle time', () => {
-  const rows = [
-    { day: '2026-05-04', role: 'qa', riskClass: 'high', seconds: 2 * HOUR, approvals: 2 },
-    { day: '2026-05-05', role: 'qa', riskClass: null, seconds: 10 * HOUR, approvals: 1 },
-    { day: '2026-05-12', role: 'clinical', riskClass: 'high', seconds: 48 * HOUR, approvals: 1 },
-    // Outside the period: ignored.
-    { day: '2026-05-20', role: 'qa', riskClass: 'high', seconds: 1, approvals: 5 },
-  ];
+  const rows = {
+    byBucket: [
+      { bucket: '2026-05-04', role: 'qa', seconds: 2 * HOUR, approvals: 2 },
+      { bucket: '2026-05-04', role: 'qa', seconds: 10 * HOUR, approvals: 1 },
+      { bucket: '2026-05-11', role: 'clinical', seconds: 48 * HOUR, approvals: 1 },
+      // A bucket outside the period: ignored.
+      { bucket: '2026-05-18', role: 'qa', seconds: 1, approvals: 5 },
+    ],
+    byClass: [
+      { riskClass: 'high', seconds: 2 * HOUR, approvals: 2 },
+      { riskClass: 'high', seconds: 48 * HOUR, approvals: 1 },
+      { riskClass: null, seconds: 10 * HOUR, approvals: 1 },
+    ],
+  };
 
   it('weights each bin by its count: median, p90 and count per role and class', () => {
     const view = approvalCycleDashboard(rows, period, 'week');

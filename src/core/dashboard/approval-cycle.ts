@@ -1,5 +1,4 @@
 import {
-  bucketOf,
   bucketsIn,
   type DashboardBucket,
   type Period,
@@ -12,16 +11,14 @@ import {
  * first recorded gate decision of the release (any environment) that asks for the role's approval
  * and ends when no latest decision asks for it any more; its length is measured to the approval
  * signature by that role that ended it, and it is counted on that signature's UTC day. The store
- * keeps completed waits per day, role, risk class and 5% duration bin (time-bins.ts).
+ * keeps completed waits per day, role, risk class and 5% duration bin (time-bins.ts), and sums
+ * them for a period already rolled up, so a year is a few thousand rows rather than a row a day.
  */
-export interface ApprovalCycleRow {
-  day: string;
-  role: string;
-  /** The change's effective class when the wait ended; null when unassessed. */
-  riskClass: string | null;
-  /** The bin's duration. */
-  seconds: number;
-  approvals: number;
+export interface ApprovalCycleRows {
+  /** Per bucket of the signature day (bucketOf), role and duration bin. */
+  byBucket: ReadonlyArray<{ bucket: string; role: string; seconds: number; approvals: number }>;
+  /** Per risk class of the change when the wait ended (null: unassessed) and duration bin. */
+  byClass: ReadonlyArray<{ riskClass: string | null; seconds: number; approvals: number }>;
 }
 
 export interface CycleFigures {
@@ -62,7 +59,7 @@ function push<K>(map: Map<K, Weighted[]>, key: K, row: Weighted): void {
 }
 
 export function approvalCycleDashboard(
-  rows: readonly ApprovalCycleRow[],
+  rows: ApprovalCycleRows,
   period: Period,
   bucket: DashboardBucket,
 ): ApprovalCycleDashboard {
@@ -70,18 +67,21 @@ export function approvalCycleDashboard(
   const inPeriod = new Set(keys);
   const all: Weighted[] = [];
   const byRole = new Map<string, Weighted[]>();
-  const byClass = new Map<string, Weighted[]>();
   const byBucket = new Map<string, Weighted[]>();
   const byBucketRole = new Map<string, Weighted[]>();
-  for (const row of rows) {
-    const key = bucketOf(row.day, bucket);
-    if (!inPeriod.has(key) || row.approvals <= 0) continue;
+  for (const row of rows.byBucket) {
+    if (!inPeriod.has(row.bucket) || row.approvals <= 0) continue;
     const weighted = { value: row.seconds, count: row.approvals };
     all.push(weighted);
     push(byRole, row.role, weighted);
-    push(byClass, row.riskClass ?? UNASSESSED, weighted);
-    push(byBucket, key, weighted);
-    push(byBucketRole, `${key}\n${row.role}`, weighted);
+    push(byBucket, row.bucket, weighted);
+    push(byBucketRole, `${row.bucket}\n${row.role}`, weighted);
+  }
+  const byClass = new Map<string, Weighted[]>();
+  for (const row of rows.byClass) {
+    if (row.approvals > 0) {
+      push(byClass, row.riskClass ?? UNASSESSED, { value: row.seconds, count: row.approvals });
+    }
   }
   const roles = [...byRole.keys()].sort();
   const classes = [...byClass.keys()].filter((name) => name !== UNASSESSED).sort();

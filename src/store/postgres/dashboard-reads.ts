@@ -1,4 +1,5 @@
-import type { ApprovalCycleRow } from '../../core/dashboard/approval-cycle.ts';
+import type { ApprovalCycleRows } from '../../core/dashboard/approval-cycle.ts';
+import type { DashboardBucket } from '../../core/dashboard/dashboards.ts';
 import type { PendingApprovalRow } from '../../core/dashboard/pending-approvals.ts';
 import { binSeconds } from '../../core/dashboard/time-bins.ts';
 import type { DeploymentStatus } from '../../core/deployment/deployment.ts';
@@ -42,19 +43,37 @@ export function postgresDashboards(run: Run, t: Tables) {
       }));
     },
 
-    async approvalCycles(period: DashboardPeriod): Promise<ApprovalCycleRow[]> {
-      const rows = await run(
-        `SELECT day, role, risk_class, bin, approvals FROM ${t.approvalCycleDays}
-         WHERE day >= $1 AND day < $2 AND approvals > 0`,
-        days(period),
-      );
-      return rows.map((row) => ({
-        day: String(row.day),
-        role: String(row.role),
-        riskClass: row.risk_class === '' ? null : String(row.risk_class),
-        seconds: binSeconds(Number(row.bin)),
-        approvals: Number(row.approvals),
-      }));
+    async approvalCycles(
+      period: DashboardPeriod,
+      bucket: DashboardBucket,
+    ): Promise<ApprovalCycleRows> {
+      const range = days(period);
+      const [byBucket, byClass] = await Promise.all([
+        run(
+          `SELECT ${BUCKET_OF_DAY[bucket]} AS bucket, role, bin, SUM(approvals) AS n
+           FROM ${t.approvalCycleDays} WHERE day >= $1 AND day < $2
+           GROUP BY 1, role, bin HAVING SUM(approvals) > 0`,
+          range,
+        ),
+        run(
+          `SELECT risk_class, bin, SUM(approvals) AS n FROM ${t.approvalCycleDays}
+           WHERE day >= $1 AND day < $2 GROUP BY risk_class, bin HAVING SUM(approvals) > 0`,
+          range,
+        ),
+      ]);
+      return {
+        byBucket: byBucket.map((row) => ({
+          bucket: String(row.bucket),
+          role: String(row.role),
+          seconds: binSeconds(Number(row.bin)),
+          approvals: Number(row.n),
+        })),
+        byClass: byClass.map((row) => ({
+          riskClass: row.risk_class === '' ? null : String(row.risk_class),
+          seconds: binSeconds(Number(row.bin)),
+          approvals: Number(row.n),
+        })),
+      };
     },
 
     async evidenceGaps(period: DashboardPeriod): Promise<EvidenceGapRows> {
@@ -135,6 +154,13 @@ export function postgresDashboards(run: Run, t: Tables) {
     },
   };
 }
+
+/** A day's bucket key, as core/dashboard's bucketOf makes it: the ISO week's Monday for weeks. */
+const BUCKET_OF_DAY: Record<DashboardBucket, string> = {
+  day: 'day',
+  week: "to_char(date_trunc('week', day::date), 'YYYY-MM-DD')",
+  month: 'substr(day, 1, 7)',
+};
 
 /** The period's days: from's day inclusive, to's day exclusive (periods are whole UTC days). */
 function days(period: DashboardPeriod): [string, string] {

@@ -19,6 +19,7 @@ import { appendSiblings, subtreesCompletedBy } from '../../core/audit-log/merkle
 import type { SubtreeRef } from '../../core/audit-log/merkle-tree.ts';
 import type { ChangeRequest } from '../../core/change/change-request.ts';
 import type { CiContext } from '../../core/ci-context.ts';
+import type { DashboardBucket } from '../../core/dashboard/dashboards.ts';
 import type { ExceptionTimes } from '../../core/dashboard/exception-aging.ts';
 import type { Deployment } from '../../core/deployment/deployment.ts';
 import type { Evidence, EvidenceKind } from '../../core/evidence-record.ts';
@@ -603,8 +604,8 @@ class PostgresReads implements StoreReader {
     return postgresDashboards(this.run, this.t.control).pendingApprovals(period);
   }
 
-  approvalCycles(period: DashboardPeriod) {
-    return postgresDashboards(this.run, this.t.control).approvalCycles(period);
+  approvalCycles(period: DashboardPeriod, bucket: DashboardBucket) {
+    return postgresDashboards(this.run, this.t.control).approvalCycles(period, bucket);
   }
 
   evidenceGaps(period: DashboardPeriod) {

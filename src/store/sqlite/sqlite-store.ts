@@ -25,6 +25,7 @@ import { appendSiblings, subtreesCompletedBy } from '../../core/audit-log/merkle
 import type { SubtreeRef } from '../../core/audit-log/merkle-tree.ts';
 import type { ChangeRequest } from '../../core/change/change-request.ts';
 import type { CiContext } from '../../core/ci-context.ts';
+import type { DashboardBucket } from '../../core/dashboard/dashboards.ts';
 import type { ExceptionTimes } from '../../core/dashboard/exception-aging.ts';
 import type { Deployment } from '../../core/deployment/deployment.ts';
 import type { Evidence, EvidenceKind } from '../../core/evidence-record.ts';
@@ -588,8 +589,8 @@ class SqliteReads implements StoreReader {
     return this.#dashboards.pendingApprovals(period);
   }
 
-  async approvalCycles(period: DashboardPeriod) {
-    return this.#dashboards.approvalCycles(period);
+  async approvalCycles(period: DashboardPeriod, bucket: DashboardBucket) {
+    return this.#dashboards.approvalCycles(period, bucket);
   }
 
   async evidenceGaps(period: DashboardPeriod) {
