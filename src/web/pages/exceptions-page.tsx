@@ -202,7 +202,7 @@ function ExceptionFilters({
           <input
             id={`${id}-release`}
             type="search"
-            placeholder="tag or id: its own and its service's exceptions"
+            placeholder="tag or id"
             autoComplete="off"
             spellCheck={false}
             value={draft.release}
