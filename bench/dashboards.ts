@@ -209,12 +209,8 @@ function random(seed: number): () => number {
  * Writes the data set straight through the store in large transactions: a fixture, not a
  * history (no audit entries), but every read model kept as the services would keep it.
  */
-export async function populate(
-  dataDir: string,
-  progress: (m: string) => void,
-  database: { databaseUrl?: string; databaseSchema?: string } = {},
-): Promise<void> {
-  const services = await openDataDir({ dataDir, maxUploadBytes: 1024 * 1024, ...database });
+async function populate(dataDir: string, progress: (m: string) => void): Promise<void> {
+  const services = await openDataDir({ dataDir, maxUploadBytes: 1024 * 1024 });
   const store = services.deps.store;
   const next = random(42);
   const changes = Math.ceil(RELEASES / RELEASES_PER_CHANGE);
