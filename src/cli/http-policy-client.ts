@@ -94,7 +94,14 @@ export function httpPolicyClient(call: HttpCall): PolicyClient {
       (await call('POST', '/v1/exceptions', ExceptionJson, { json: input })).data,
     approveException: async (id) =>
       (await call('POST', `/v1/exceptions/${enc(id)}/approve`, ExceptionJson, { json: {} })).data,
-    listExceptions: async () => (await call('GET', '/v1/exceptions', ExceptionListJson)).data,
+    listExceptions: async (options = {}) => {
+      const query = new URLSearchParams();
+      for (const [key, value] of Object.entries(options)) {
+        if (value !== undefined) query.set(key, String(value));
+      }
+      const suffix = query.size > 0 ? `?${query}` : '';
+      return (await call('GET', `/v1/exceptions${suffix}`, ExceptionListJson)).data;
+    },
     signingView: async (idOrTag) =>
       (await call('GET', `/v1/releases/${enc(idOrTag)}/approvals`, SigningViewJson)).data,
     signApproval: async (idOrTag, input) =>

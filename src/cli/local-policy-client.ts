@@ -28,7 +28,7 @@ export function localPolicyClient(services: Services, actor: Actor): PolicyClien
     decideGate: (idOrTag, environment) => services.gates.decide(actor, idOrTag, environment),
     requestException: (input) => services.exceptions.request(actor, input),
     approveException: (id) => services.exceptions.approve(actor, id),
-    listExceptions: () => services.exceptions.list(),
+    listExceptions: (options) => services.exceptions.list(options),
     signingView: (idOrTag) => services.approvals.view(idOrTag),
     createDelegation: (input) => services.delegations.create(actor, input),
     addOutboundWebhook: (input) => services.outboundWebhooks.add(actor, input),

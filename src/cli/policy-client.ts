@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ExceptionState } from '../core/exception/exception.ts';
 import type {
   ActivePolicyJson,
   ChangeJson,
@@ -50,7 +51,7 @@ export interface PolicyClient {
   decideGate(idOrTag: string, environment: string): Promise<Json<typeof GateAnswerJson>>;
   requestException(input: Record<string, unknown>): Promise<Json<typeof ExceptionJson>>;
   approveException(id: string): Promise<Json<typeof ExceptionJson>>;
-  listExceptions(): Promise<Json<typeof ExceptionListJson>>;
+  listExceptions(query?: ExceptionListOptions): Promise<Json<typeof ExceptionListJson>>;
   signingView(idOrTag: string): Promise<Json<typeof SigningViewJson>>;
   signApproval(
     idOrTag: string,
@@ -66,4 +67,12 @@ export interface PolicyClient {
   addOutboundWebhook(input: Record<string, unknown>): Promise<Json<typeof OutboundWebhookJson>>;
   listOutboundWebhooks(): Promise<Json<typeof OutboundWebhookListJson>>;
   removeOutboundWebhook(id: string): Promise<void>;
+}
+
+/** GET /v1/exceptions filters: release id or tag, state now, page size and cursor. */
+export interface ExceptionListOptions {
+  release?: string | undefined;
+  state?: ExceptionState | undefined;
+  limit?: number | undefined;
+  cursor?: string | undefined;
 }

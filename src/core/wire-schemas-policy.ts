@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { DEPLOYMENT_STATUSES } from './deployment/deployment.ts';
 import { EVIDENCE_KINDS } from './evidence-record.ts';
+import { EXCEPTION_STATES } from './exception/exception.ts';
+import { MAX_PAGE_SIZE } from './page.ts';
 import { OUTCOME_STATUSES } from './policy/evaluate-gate.ts';
 import { CHANGE_TYPES } from './policy/policy-schema.ts';
 import { ReleaseJson } from './wire-schemas.ts';
@@ -245,15 +247,29 @@ export const ExceptionJson = z
   })
   .meta({ id: 'Exception' });
 
+export const ExceptionListQuery = z.object({
+  release: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('id or tag: exceptions scoped to the release or to its service'),
+  state: z.enum(EXCEPTION_STATES).optional().describe('state now'),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional().describe('default 50'),
+  cursor: z.string().optional().describe('nextCursor of the previous page'),
+});
+
 export const ExceptionListJson = z
   .object({
     items: z.array(ExceptionJson),
-    aging: z.object({
-      requested: z.number().int(),
-      active: z.number().int(),
-      expiringSoon: z.number().int(),
-      expired: z.number().int(),
-    }),
+    nextCursor: z.string().nullable().describe('null on the last page'),
+    aging: z
+      .object({
+        requested: z.number().int(),
+        active: z.number().int(),
+        expiringSoon: z.number().int(),
+        expired: z.number().int(),
+      })
+      .describe('how many exceptions the release filter matches are in each state now'),
   })
   .meta({ id: 'ExceptionList' });
 

@@ -141,6 +141,7 @@ export const DeliveryDashboardJson = z
 export type GateOverviewJson = z.infer<typeof GateOverviewJson>;
 export const PendingApprovalsDashboardJson = z
   .object({
+    period: PeriodJson.describe('releases created in it are counted'),
     asOf: z.string().describe('now, when the ages were counted'),
     bins: z.array(z.string()).describe('age bins in whole UTC days waited, youngest first'),
     roles: z.array(
@@ -155,6 +156,55 @@ export const PendingApprovalsDashboardJson = z
   })
   .meta({ id: 'PendingApprovalsDashboard' });
 
+const CycleFigures = {
+  approvals: z.number().int().describe('completed waits'),
+  medianSeconds: Seconds,
+  p90Seconds: Seconds,
+};
+
+export const ApprovalCycleDashboardJson = z
+  .object({
+    period: PeriodJson.describe('waits whose ending signature fell in it are counted'),
+    bucket: z.enum(DASHBOARD_BUCKETS),
+    roles: z.array(z.string()),
+    overall: z.object(CycleFigures),
+    byRole: z.array(z.object({ role: z.string(), ...CycleFigures })),
+    byClass: z.array(
+      z.object({ riskClass: z.string().describe('unassessed when none'), ...CycleFigures }),
+    ),
+    series: z.array(
+      z.object({
+        bucket: z.string(),
+        ...CycleFigures,
+        byRole: z.record(z.string(), z.object(CycleFigures)),
+      }),
+    ),
+  })
+  .meta({ id: 'ApprovalCycleDashboard' });
+
+const StateCounts = z.object({
+  requested: z.number().int(),
+  active: z.number().int(),
+  'expiring-soon': z.number().int(),
+  expired: z.number().int(),
+});
+
+export const ExceptionAgingDashboardJson = z
+  .object({
+    period: PeriodJson.describe('exceptions requested in it are counted'),
+    bucket: z.enum(DASHBOARD_BUCKETS),
+    asOf: z.string().describe('now, when the states were decided'),
+    states: z.array(z.enum(['requested', 'active', 'expiring-soon', 'expired'])),
+    totals: StateCounts,
+    total: z.number().int(),
+    series: z.array(
+      z.object({ bucket: z.string(), total: z.number().int(), byState: StateCounts }),
+    ),
+  })
+  .meta({ id: 'ExceptionAgingDashboard' });
+
+export type ApprovalCycleDashboardJson = z.infer<typeof ApprovalCycleDashboardJson>;
+export type ExceptionAgingDashboardJson = z.infer<typeof ExceptionAgingDashboardJson>;
 export type PendingApprovalsDashboardJson = z.infer<typeof PendingApprovalsDashboardJson>;
 export type ThroughputDashboardJson = z.infer<typeof ThroughputDashboardJson>;
 export type EvidenceDashboardJson = z.infer<typeof EvidenceDashboardJson>;

@@ -1,3 +1,4 @@
+import { approvalCycleDashboard } from '../core/dashboard/approval-cycle.ts';
 import {
   type DashboardBucket,
   defaultBucket,
@@ -6,6 +7,7 @@ import {
   type Period,
   throughputDashboard,
 } from '../core/dashboard/dashboards.ts';
+import { exceptionAgingDashboard } from '../core/dashboard/exception-aging.ts';
 import { pendingApprovalsDashboard } from '../core/dashboard/pending-approvals.ts';
 import { DossierError } from '../core/errors.ts';
 import type { ServiceDeps } from './deps.ts';
@@ -83,7 +85,22 @@ export async function deliveryPerformance(
   return deliveryDashboard(rows, period, bucket, environment);
 }
 
-/** Releases waiting for each role's approval now, by how long they have waited. */
-export async function pendingApprovalsByAge(deps: ServiceDeps) {
-  return pendingApprovalsDashboard(await deps.store.pendingApprovals(), deps.clock.now());
+/** Releases created in the period that wait for a role's approval now, by how long they waited. */
+export async function pendingApprovalsByAge(deps: ServiceDeps, options: DashboardOptions) {
+  const { period } = resolvePeriod(deps, options);
+  const rows = await deps.store.pendingApprovals(period);
+  return pendingApprovalsDashboard(rows, period, deps.clock.now());
+}
+
+/** How long approvals took, per role and risk class, for waits that ended in the period. */
+export async function approvalCycleTime(deps: ServiceDeps, options: DashboardOptions) {
+  const { period, bucket } = resolvePeriod(deps, options);
+  return approvalCycleDashboard(await deps.store.approvalCycles(period, bucket), period, bucket);
+}
+
+/** Exceptions requested in the period, by when and by their state now. */
+export async function exceptionAging(deps: ServiceDeps, options: DashboardOptions) {
+  const { period, bucket } = resolvePeriod(deps, options);
+  const rows = await deps.store.exceptionTimes({ requestedIn: period });
+  return exceptionAgingDashboard(rows, period, bucket, deps.clock.now());
 }

@@ -36,8 +36,23 @@ export async function listReleases(
   deps: Pick<ServiceDeps, 'store'>,
   options: ListReleasesOptions = {},
 ): Promise<Page<Release>> {
-  const limit = options.limit ?? DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+  const limit = pageLimit(options.limit);
+  if (options.gate !== undefined && options.environment === undefined) {
+    throw new DossierError('INVALID_INPUT', 'a gate filter needs the environment it is about', {
+      issues: [{ path: 'gate', message: 'give env too, e.g. env=production&gate=blocked' }],
+    });
+  }
+  const sort = options.sort ?? 'created';
+  const order = options.order ?? 'desc';
+  const cursor = options.cursor;
+  if (cursor !== undefined) checkCursor(() => decodeKeyCursor(cursor, sort, order));
+  return deps.store.listReleases({ ...options, limit, sort, order });
+}
+
+/** A page size as asked (default 50), or an INVALID_INPUT naming the allowed range. */
+export function pageLimit(limit: number | undefined): number {
+  const size = limit ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
     throw new DossierError(
       'INVALID_INPUT',
       `limit must be a whole number from 1 to ${MAX_PAGE_SIZE}`,
@@ -46,23 +61,18 @@ export async function listReleases(
       },
     );
   }
-  if (options.gate !== undefined && options.environment === undefined) {
-    throw new DossierError('INVALID_INPUT', 'a gate filter needs the environment it is about', {
-      issues: [{ path: 'gate', message: 'give env too, e.g. env=production&gate=blocked' }],
+  return size;
+}
+
+/** Runs a cursor decoder; its RangeError becomes an INVALID_INPUT about the cursor. */
+export function checkCursor(decode: () => unknown): void {
+  try {
+    decode();
+  } catch (error) {
+    const message =
+      error instanceof RangeError ? error.message : 'not a cursor from a previous page';
+    throw new DossierError('INVALID_INPUT', `cursor: ${message}`, {
+      issues: [{ path: 'cursor', message }],
     });
   }
-  const sort = options.sort ?? 'created';
-  const order = options.order ?? 'desc';
-  if (options.cursor !== undefined) {
-    try {
-      decodeKeyCursor(options.cursor, sort, order);
-    } catch (error) {
-      const message =
-        error instanceof RangeError ? error.message : 'not a cursor from a previous page';
-      throw new DossierError('INVALID_INPUT', `cursor: ${message}`, {
-        issues: [{ path: 'cursor', message }],
-      });
-    }
-  }
-  return deps.store.listReleases({ ...options, limit, sort, order });
 }

@@ -3,6 +3,7 @@ import { createDelegation, listDelegations } from './approval/delegations.ts';
 import {
   approveException,
   findException,
+  type ListExceptionsOptions,
   listExceptions,
   requestException,
 } from './approval/exceptions.ts';
@@ -20,9 +21,11 @@ import {
 } from './audit-log.ts';
 import { createRelease } from './create-release.ts';
 import {
+  approvalCycleTime,
   type DashboardOptions,
   deliveryPerformance,
   evidenceCompleteness,
+  exceptionAging,
   pendingApprovalsByAge,
   releaseThroughput,
 } from './dashboards.ts';
@@ -85,7 +88,9 @@ export function createServices(deps: ServiceDeps) {
       evidence: (options: DashboardOptions) => evidenceCompleteness(deps, options),
       delivery: (options: DashboardOptions & { environment?: string | undefined }) =>
         deliveryPerformance(deps, options),
-      pendingApprovals: () => pendingApprovalsByAge(deps),
+      pendingApprovals: (options: DashboardOptions) => pendingApprovalsByAge(deps, options),
+      approvalCycles: (options: DashboardOptions) => approvalCycleTime(deps, options),
+      exceptions: (options: DashboardOptions) => exceptionAging(deps, options),
     },
     evidence: {
       attach: (actor: Actor, request: AttachEvidenceRequest) =>
@@ -150,7 +155,7 @@ export function createServices(deps: ServiceDeps) {
       request: (actor: Actor, input: unknown) => requestException(deps, actor, input),
       approve: (actor: Actor, id: string) => approveException(deps, actor, id),
       get: (id: string) => findException(deps, id),
-      list: () => listExceptions(deps),
+      list: (options?: ListExceptionsOptions) => listExceptions(deps, options),
     },
     dossier: {
       export: (actor: Actor, idOrTag: string) => exportDossier(deps, actor, idOrTag),

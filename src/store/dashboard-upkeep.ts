@@ -19,6 +19,10 @@ export interface UpkeepTables {
   changes: string;
   gateLatest: string;
   gateLatestMissing: string;
+  gateLatestPending: string;
+  approvalWaits: string;
+  approvalCycleDays: string;
+  signatures: string;
   releaseDays: string;
   evidenceDays: string;
   missingDays: string;
@@ -68,9 +72,14 @@ export async function moveRiskClass(db: UpkeepDb, changeId: string, next: string
 export interface ReleaseGateState {
   decided: boolean;
   missingKinds: Set<string>;
+  /** Roles whose approval some latest decision of the release waits for. */
+  pendingRoles: Set<string>;
 }
 
-/** Whether the release has a latest decision anywhere, and the kinds any of them found missing. */
+/**
+ * Whether the release has a latest decision anywhere, the kinds any of them found missing, and
+ * the roles any of them waits for.
+ */
 export async function readGateState(db: UpkeepDb, releaseId: string): Promise<ReleaseGateState> {
   const [decided] = await db.all(
     `SELECT 1 AS one FROM ${db.t.gateLatest} WHERE release_id = ?1 LIMIT 1`,
@@ -80,20 +89,30 @@ export async function readGateState(db: UpkeepDb, releaseId: string): Promise<Re
     `SELECT DISTINCT kind FROM ${db.t.gateLatestMissing} WHERE release_id = ?1`,
     [releaseId],
   );
+  const roles = await db.all(
+    `SELECT DISTINCT role FROM ${db.t.gateLatestPending} WHERE release_id = ?1`,
+    [releaseId],
+  );
   return {
     decided: decided !== undefined,
     missingKinds: new Set(kinds.map((r) => String(r.kind))),
+    pendingRoles: new Set(roles.map((r) => String(r.role))),
   };
 }
 
-/** Moves the release's counts on its creation day from the state before to the state after. */
+/**
+ * Moves the release's counts on its creation day from the state before to the state after, and
+ * opens or closes its approval waits: the decision recorded at `decidedAt` made the change.
+ */
 export async function applyGateState(
   db: UpkeepDb,
   releaseId: string,
   service: string,
+  decidedAt: string,
   before: ReleaseGateState,
   after: ReleaseGateState,
 ): Promise<void> {
+  await applyApprovalWaits(db, releaseId, decidedAt, before.pendingRoles, after.pendingRoles);
   const decided = Number(after.decided) - Number(before.decided);
   const incomplete = Number(after.missingKinds.size > 0) - Number(before.missingKinds.size > 0);
   const changedKinds = [...new Set([...before.missingKinds, ...after.missingKinds])].filter(
@@ -223,6 +242,65 @@ async function restoreFailures(db: UpkeepDb, deployment: Deployment, service: st
     await db.run(
       `UPDATE ${db.t.restores} SET restored_at = ?2, seconds = ?3 WHERE deployment_id = ?1`,
       [failure.deployment_id, deployment.at, seconds],
+    );
+  }
+}
+
+/**
+ * A release waits for a role from the first recorded decision that asks for the role's approval
+ * (in any environment) until no latest decision of the release asks for it any more. When a wait
+ * ends, the approval signature by that role that ended it (the latest one on the release at or
+ * before the decision, and not before the wait began) makes one approval cycle: its seconds since
+ * the wait began, counted on the signature's day. A wait that ends without such a signature (the
+ * policy stopped asking) counts nothing.
+ */
+async function applyApprovalWaits(
+  db: UpkeepDb,
+  releaseId: string,
+  decidedAt: string,
+  before: ReadonlySet<string>,
+  after: ReadonlySet<string>,
+): Promise<void> {
+  for (const role of after) {
+    if (before.has(role)) continue;
+    await db.run(
+      `INSERT INTO ${db.t.approvalWaits} (release_id, role, since, release_created_at)
+       SELECT id, ?2, ?3, created_at FROM ${db.t.releases} WHERE id = ?1
+       ON CONFLICT (release_id, role) DO NOTHING`,
+      [releaseId, role, decidedAt],
+    );
+  }
+  for (const role of before) {
+    if (after.has(role)) continue;
+    const [wait] = await db.all(
+      `SELECT since FROM ${db.t.approvalWaits} WHERE release_id = ?1 AND role = ?2`,
+      [releaseId, role],
+    );
+    await db.run(`DELETE FROM ${db.t.approvalWaits} WHERE release_id = ?1 AND role = ?2`, [
+      releaseId,
+      role,
+    ]);
+    if (!wait) continue;
+    const since = String(wait.since);
+    const [signature] = await db.all(
+      `SELECT MAX(signed_at) AS at FROM ${db.t.signatures}
+       WHERE release_id = ?1 AND role = ?2 AND kind = 'approval' AND signed_at >= ?3
+         AND signed_at <= ?4`,
+      [releaseId, role, since, decidedAt],
+    );
+    if (signature?.at === null || signature?.at === undefined) continue;
+    const signedAt = String(signature.at);
+    await db.run(
+      `INSERT INTO ${db.t.approvalCycleDays} AS t (day, role, risk_class, bin, approvals)
+       SELECT ?1, ?2, COALESCE((SELECT c.risk_class FROM ${db.t.releases} r
+         JOIN ${db.t.changes} c ON c.id = r.change_id WHERE r.id = ?3), ''), ?4, 1 WHERE true
+       ON CONFLICT (day, role, risk_class, bin) DO UPDATE SET approvals = t.approvals + 1`,
+      [
+        dayOf(signedAt),
+        role,
+        releaseId,
+        durationBin((Date.parse(signedAt) - Date.parse(since)) / 1000),
+      ],
     );
   }
 }

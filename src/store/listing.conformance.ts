@@ -9,12 +9,18 @@ import type { GateDecisionRecord } from '../core/policy/gate-record.ts';
 import type { Release } from '../core/release.ts';
 import { RELEASE_SORTS, SORT_ORDERS } from '../core/release-listing.ts';
 import type { RiskRecord } from '../core/risk/risk-record.ts';
+import { PENDING_DRIVE_LIMIT } from './release-listing-sql.ts';
 import type { StoreConformanceOptions } from './store.conformance.ts';
 import type { ReleaseQuery, Store } from './store.ts';
 
 const JANUARY = { from: '2026-01-01T00:00:00.000Z', to: '2026-02-01T00:00:00.000Z' };
+const MARCH = { from: '2026-03-01T00:00:00.000Z', to: '2026-04-01T00:00:00.000Z' };
 
-function risk(changeId: string, baselineClass: string, chosenClass: string | null): RiskRecord {
+export function risk(
+  changeId: string,
+  baselineClass: string,
+  chosenClass: string | null,
+): RiskRecord {
   return {
     changeId,
     version: 1,
@@ -37,7 +43,7 @@ function risk(changeId: string, baselineClass: string, chosenClass: string | nul
   };
 }
 
-function outcome(id: string, status: GateOutcome['status']): GateOutcome {
+export function outcome(id: string, status: GateOutcome['status']): GateOutcome {
   const requirement = id.startsWith('evidence:')
     ? 'evidence'
     : id.startsWith('approval:')
@@ -46,7 +52,7 @@ function outcome(id: string, status: GateOutcome['status']): GateOutcome {
   return { id, requirement, status, reason: `${id} ${status}`, evidenceIds: [] };
 }
 
-function gate(
+export function gate(
   release: Release,
   environment: string,
   decision: 'allowed' | 'blocked',
@@ -85,9 +91,9 @@ function deploy(
   };
 }
 
-const binned = (seconds: number) => binSeconds(durationBin(seconds));
+export const binned = (seconds: number) => binSeconds(durationBin(seconds));
 
-const sortBy = <T>(rows: T[]) =>
+export const sortBy = <T>(rows: T[]) =>
   [...rows].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
 
 /**
@@ -445,7 +451,7 @@ export function runListingConformance({ name, open }: StoreConformanceOptions): 
     });
 
     it('counts the releases waiting per role by the day the wait began', async () => {
-      const rows = sortBy(await store.pendingApprovals());
+      const rows = sortBy(await store.pendingApprovals(MARCH));
       assert.deepEqual(
         rows,
         sortBy([
@@ -454,6 +460,15 @@ export function runListingConformance({ name, open }: StoreConformanceOptions): 
           { role: 'clinical', day: '2026-01-10', releases: 1 },
           // p4 began waiting for clinical only with its second decision.
           { role: 'clinical', day: '2026-01-12', releases: 1 },
+        ]),
+      );
+      // Only p1 was created on March 1st.
+      const first = { from: MARCH.from, to: '2026-03-02T00:00:00.000Z' };
+      assert.deepEqual(
+        sortBy(await store.pendingApprovals(first)),
+        sortBy([
+          { role: 'qa', day: '2026-01-10', releases: 1 },
+          { role: 'clinical', day: '2026-01-10', releases: 1 },
         ]),
       );
     });
@@ -485,6 +500,45 @@ export function runListingConformance({ name, open }: StoreConformanceOptions): 
         [p1.tag],
       );
       assert.equal(second.nextCursor, null);
+    });
+
+    it('answers the same whether few or many rows wait (two query plans)', async () => {
+      // One decision waiting for PENDING_DRIVE_LIMIT roles: asking for all of them takes the
+      // scan in sort order; asking for a few drives the query from the waiting rows.
+      const bulk = Array.from({ length: PENDING_DRIVE_LIMIT }, (_, n) => `bulk-${n}`);
+      const px = buildRelease({ service: 'svc-x', createdAt: '2026-03-05T00:00:00.000Z' });
+      await store.transaction(async (tx) => {
+        await tx.insertRelease(px);
+        await tx.insertGateDecision(
+          gate(
+            px,
+            'production',
+            'blocked',
+            bulk.map((role) => outcome(`approval:${role}`, 'pending-approval')),
+          ),
+        );
+      });
+      assert.deepEqual(await tags({ pendingRoles: bulk }), [px.tag]);
+      assert.deepEqual(await tags({ pendingRoles: bulk.slice(0, 3) }), [px.tag]);
+      const expected = [px.tag, p3.tag, p1.tag];
+      assert.deepEqual(await tags({ pendingRoles: ['qa', ...bulk] }), expected);
+      assert.deepEqual(await tags({ pendingRoles: ['qa', 'bulk-7'] }), expected);
+      for (const roles of [
+        ['qa', ...bulk],
+        ['qa', 'bulk-7'],
+      ]) {
+        const first = await store.listReleases({ limit: 2, pendingRoles: roles, order: 'asc' });
+        const next = await store.listReleases({
+          limit: 2,
+          pendingRoles: roles,
+          order: 'asc',
+          cursor: first.nextCursor ?? undefined,
+        });
+        assert.deepEqual(
+          [...first.items, ...next.items].map((release) => release.tag),
+          [...expected].reverse(),
+        );
+      }
     });
   });
 }

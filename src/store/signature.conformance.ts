@@ -8,7 +8,10 @@ import { type Store, StoreConflictError } from './store.ts';
 
 const T = '2026-11-23T10:00:00.000Z';
 
-function signature(releaseId: string, overrides: Partial<SignatureRecord> = {}): SignatureRecord {
+export function signature(
+  releaseId: string,
+  overrides: Partial<SignatureRecord> = {},
+): SignatureRecord {
   return {
     id: `sig_${Math.random().toString(36).slice(2)}`,
     releaseId,
@@ -31,7 +34,7 @@ function signature(releaseId: string, overrides: Partial<SignatureRecord> = {}):
   };
 }
 
-function exception(overrides: Partial<ExceptionRecord> = {}): ExceptionRecord {
+export function exception(overrides: Partial<ExceptionRecord> = {}): ExceptionRecord {
   return {
     id: `exc_${Math.random().toString(36).slice(2)}`,
     ruleId: 'coverage-floor',
@@ -122,7 +125,7 @@ export function runSignatureConformance({ name, open }: StoreConformanceOptions)
         ),
         (error) => error instanceof StoreConflictError,
       );
-      assert.equal((await store.listExceptions(1))[0]?.id, other.id);
+      assert.equal((await store.listExceptions({ limit: 1 })).items[0]?.id, other.id);
     });
 
     it('keeps delegations write-once and finds them by delegate', async () => {

@@ -13,6 +13,7 @@ import { MerkleFrontier } from '../core/audit-log/merkle-frontier.ts';
 import { hashChildren, hashLeafText } from '../core/audit-log/merkle-hash.ts';
 import { perfectSubtrees, rangeHash } from '../core/audit-log/merkle-tree.ts';
 import type { WebhookDelivery } from '../core/webhooks/webhook-source.ts';
+import { runApprovalsDashboardConformance } from './approvals-dashboard.conformance.ts';
 import { runControlConformance } from './control.conformance.ts';
 import { describeJobQueue } from './job-queue.conformance.ts';
 import { runListingConformance } from './listing.conformance.ts';
@@ -717,4 +718,5 @@ export function runStoreConformance({ name, open }: StoreConformanceOptions): vo
   runControlConformance({ name, open });
   runSignatureConformance({ name, open });
   runListingConformance({ name, open });
+  runApprovalsDashboardConformance({ name, open });
 }

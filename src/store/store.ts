@@ -10,6 +10,9 @@ import type { LogKeyRecord, SignedCheckpoint } from '../core/audit-log/checkpoin
 import type { LeafBatch } from '../core/audit-log/leaf-batch.ts';
 import type { SubtreeRef } from '../core/audit-log/merkle-tree.ts';
 import type { ChangeRequest } from '../core/change/change-request.ts';
+import type { ApprovalCycleRows } from '../core/dashboard/approval-cycle.ts';
+import type { DashboardBucket } from '../core/dashboard/dashboards.ts';
+import type { ExceptionTimes } from '../core/dashboard/exception-aging.ts';
 import type { PendingApprovalRow } from '../core/dashboard/pending-approvals.ts';
 import type { Deployment, DeploymentStatus } from '../core/deployment/deployment.ts';
 import type { Evidence, EvidenceKind } from '../core/evidence-record.ts';
@@ -32,6 +35,9 @@ import type {
   WebhookDelivery,
   WebhookSource,
 } from '../core/webhooks/webhook-source.ts';
+import type { ExceptionFilter, ExceptionQuery } from './exception-listing-sql.ts';
+
+export type { ExceptionFilter, ExceptionQuery } from './exception-listing-sql.ts';
 
 export interface ReleaseQuery extends ReleaseFilter {
   limit: number;
@@ -254,8 +260,10 @@ export interface StoreReader {
   /** Exceptions whose scope names this release or its service, oldest first. */
   listExceptionsFor(release: { id: string; service: string }): Promise<ExceptionRecord[]>;
   getException(id: string): Promise<ExceptionRecord | undefined>;
-  /** Newest first. */
-  listExceptions(limit: number): Promise<ExceptionRecord[]>;
+  /** Filtered as asked, newest first, in pages. */
+  listExceptions(query: ExceptionQuery): Promise<Page<ExceptionRecord>>;
+  /** Request time, expiry and approval of every exception the filter matches (aging counts). */
+  exceptionTimes(filter: ExceptionFilter): Promise<ExceptionTimes[]>;
   /** Delegations naming this person as the delegate, oldest first. */
   listDelegationsTo(delegate: string): Promise<Delegation[]>;
   /** Newest first. */
@@ -289,11 +297,17 @@ export interface StoreReader {
   /** How many jobs are in each state. */
   countJobs(): Promise<Record<JobState, number>>;
   /**
-   * Releases whose latest gate decision (in any environment) waits for a role's approval, by role
-   * and the UTC day the wait began (a release waiting in two environments counts once, from the
-   * earlier).
+   * Releases created in the period whose latest gate decision (in any environment) waits for a
+   * role's approval now, by role and the UTC day the wait began (a release waiting in two
+   * environments counts once, from the first decision that asked).
    */
-  pendingApprovals(): Promise<PendingApprovalRow[]>;
+  pendingApprovals(period: DashboardPeriod): Promise<PendingApprovalRow[]>;
+  /**
+   * Completed approval waits whose ending signature fell in the period, summed per bucket, role
+   * and duration bin, and per risk class and bin (core/dashboard/approval-cycle.ts defines the
+   * measure).
+   */
+  approvalCycles(period: DashboardPeriod, bucket: DashboardBucket): Promise<ApprovalCycleRows>;
 }
 
 /** A signed checkpoint of the audit log as published. */

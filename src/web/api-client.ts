@@ -26,8 +26,10 @@ import type {
   SigningViewJson,
 } from '../core/wire-schemas-policy.ts';
 import type {
+  ApprovalCycleDashboardJson,
   DeliveryDashboardJson,
   EvidenceDashboardJson,
+  ExceptionAgingDashboardJson,
   GateOverviewJson,
   PendingApprovalsDashboardJson,
   ReleaseListQuery,
@@ -45,6 +47,8 @@ export type ThroughputDashboard = ThroughputDashboardJson;
 export type EvidenceDashboard = EvidenceDashboardJson;
 export type DeliveryDashboard = DeliveryDashboardJson;
 export type PendingApprovalsDashboard = PendingApprovalsDashboardJson;
+export type ApprovalCycleDashboard = ApprovalCycleDashboardJson;
+export type ExceptionAgingDashboard = ExceptionAgingDashboardJson;
 /** The release list's filters and sort, as the API names them. */
 export type ReleaseListFilters = Omit<z.input<typeof ReleaseListQuery>, 'limit' | 'cursor'>;
 export interface DashboardPeriod {
@@ -86,6 +90,16 @@ export type Signature = z.infer<typeof SignatureJson>;
 export type SigningView = z.infer<typeof SigningViewJson>;
 export type Exception = z.infer<typeof ExceptionJson>;
 export type ExceptionList = z.infer<typeof ExceptionListJson>;
+export type ExceptionState = NonNullable<Exception['state']>;
+/** GET /v1/exceptions filters and page. */
+export interface ListExceptionsOptions {
+  /** Release id or tag: the exceptions that apply to it (its own and its service's). */
+  release?: string;
+  state?: ExceptionState;
+  limit?: number;
+  cursor?: string | null;
+  signal?: AbortSignal;
+}
 /** What POST /v1/releases/{idOrTag}/approvals takes. */
 export interface SignRequest {
   role: string;
@@ -159,7 +173,12 @@ export interface ApiClient {
     period: DashboardPeriod & { env?: string },
     signal?: AbortSignal,
   ): Promise<DeliveryDashboard>;
-  pendingApprovals(signal?: AbortSignal): Promise<PendingApprovalsDashboard>;
+  pendingApprovals(
+    period: DashboardPeriod,
+    signal?: AbortSignal,
+  ): Promise<PendingApprovalsDashboard>;
+  approvalCycles(period: DashboardPeriod, signal?: AbortSignal): Promise<ApprovalCycleDashboard>;
+  exceptionAging(period: DashboardPeriod, signal?: AbortSignal): Promise<ExceptionAgingDashboard>;
   whoAmI(signal?: AbortSignal): Promise<Actor>;
   getUser(username: string, signal?: AbortSignal): Promise<User>;
   /** Ends the session the cookie names (and clears the cookie). */
@@ -181,7 +200,7 @@ export interface ApiClient {
   listTraining(username: string, signal?: AbortSignal): Promise<TrainingRecord[]>;
   recordTraining(username: string, request: TrainingRequest): Promise<TrainingRecord>;
   eligibility(username: string, role: string, signal?: AbortSignal): Promise<Eligibility>;
-  listExceptions(signal?: AbortSignal): Promise<ExceptionList>;
+  listExceptions(options?: ListExceptionsOptions): Promise<ExceptionList>;
   requestException(request: ExceptionRequest): Promise<Exception>;
   approveException(id: string): Promise<Exception>;
 }
@@ -284,8 +303,23 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     delivery(period, signal) {
       return json<DeliveryDashboard>(`/v1/dashboards/delivery?${periodQuery(period)}`, signal);
     },
-    pendingApprovals(signal) {
-      return json<PendingApprovalsDashboard>('/v1/dashboards/approvals', signal);
+    pendingApprovals(period, signal) {
+      return json<PendingApprovalsDashboard>(
+        `/v1/dashboards/approvals?${periodQuery(period)}`,
+        signal,
+      );
+    },
+    approvalCycles(period, signal) {
+      return json<ApprovalCycleDashboard>(
+        `/v1/dashboards/approval-cycles?${periodQuery(period)}`,
+        signal,
+      );
+    },
+    exceptionAging(period, signal) {
+      return json<ExceptionAgingDashboard>(
+        `/v1/dashboards/exceptions?${periodQuery(period)}`,
+        signal,
+      );
     },
     whoAmI(signal) {
       return json<Actor>('/v1/sessions/current', signal);
@@ -355,8 +389,14 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       const query = new URLSearchParams({ role });
       return json<Eligibility>(`${userPath(username)}/eligibility?${query}`, signal);
     },
-    listExceptions(signal) {
-      return json<ExceptionList>('/v1/exceptions', signal);
+    listExceptions({ signal, ...options } = {}) {
+      const query = new URLSearchParams();
+      if (options.release) query.set('release', options.release);
+      if (options.state) query.set('state', options.state);
+      if (options.limit !== undefined) query.set('limit', String(options.limit));
+      if (options.cursor) query.set('cursor', options.cursor);
+      const suffix = query.size > 0 ? `?${query}` : '';
+      return json<ExceptionList>(`/v1/exceptions${suffix}`, signal);
     },
     requestException(exceptionRequest) {
       return post<Exception>('/v1/exceptions', exceptionRequest);

@@ -118,7 +118,14 @@ describe('API: approvals (electronic signatures) and exceptions', () => {
       const row = body.roles.find((r: { role: string }) => r.role === role);
       return row ? (row.counts[0] as number) : 0;
     };
+    const qaCycles = async () => {
+      const response = await api.call('/v1/dashboards/approval-cycles');
+      assert.equal(response.status, 200, await response.clone().text());
+      const body = await response.json();
+      return (body.byRole.find((r: { role: string }) => r.role === 'qa')?.approvals ?? 0) as number;
+    };
     const qaWaiting = await waitingFor('qa');
+    const qaApproved = await qaCycles();
     // Not asked yet: nothing is pending anywhere for it.
     assert.ok(!(await pendingFor('quinn')).includes(release.tag));
     await api.call(`/v1/releases/${release.id}/gate?env=production`);
@@ -134,6 +141,8 @@ describe('API: approvals (electronic signatures) and exceptions', () => {
     assert.ok(!(await pendingFor('quinn')).includes(release.tag));
     assert.ok((await pendingFor('bob')).includes(release.tag));
     assert.equal(await waitingFor('qa'), qaWaiting);
+    // The wait ended with Quinn's signature: one more qa approval cycle today.
+    assert.equal(await qaCycles(), qaApproved + 1);
   });
 
   it('refuses a wrong password, a missing training, an API token and the release creator, each audited', async () => {

@@ -118,4 +118,34 @@ describe('CLI: approve, approvals, withdraw (electronic signatures)', () => {
     const shown = await runDossier(['approvals', 'pump@2.0.0'], { env: adminEnv });
     assert.match(shown.stdout, /approval +qa .* withdrawn: withdrawn by quinn/);
   });
+
+  it('exception list takes a release, a state and a page, and refuses an unknown state', async () => {
+    const run = await runDossier(
+      [
+        'exception',
+        'list',
+        '--release',
+        'pump@2.0.0',
+        '--state',
+        'requested',
+        '--limit',
+        '5',
+        '--json',
+      ],
+      { env: adminEnv },
+    );
+    assert.equal(run.code, 0, describeRun(run));
+    const list = JSON.parse(run.stdout);
+    assert.deepEqual(list.items, []);
+    assert.equal(list.nextCursor, null);
+    assert.deepEqual(list.aging, { requested: 0, active: 0, expiringSoon: 0, expired: 0 });
+    const missing = await runDossier(['exception', 'list', '--release', 'pump@9.9.9'], {
+      env: adminEnv,
+    });
+    assert.notEqual(missing.code, 0);
+    assert.match(missing.stderr, /pump@9\.9\.9/);
+    const wrong = await runDossier(['exception', 'list', '--state', 'sleeping'], { env: adminEnv });
+    assert.notEqual(wrong.code, 0);
+    assert.match(wrong.stderr, /sleeping/);
+  });
 });

@@ -189,7 +189,7 @@ describe('signing and exceptions in Chromium', { skip, timeout: 180_000 }, () =>
       .click();
     const approvals = page.locator('[data-dashboard="approvals"]');
     await approvals.locator('.tile').first().waitFor();
-    assert.match(await textOf(approvals.locator('.tile').first()), /Waiting\s*1/);
+    assert.match(await textOf(approvals.locator('.tile').first()), /Waiting now\s*1/);
     await approvals.locator('details.figure-table summary').click();
     assert.match(
       await textOf(approvals.locator('tbody tr').first()),
@@ -197,7 +197,8 @@ describe('signing and exceptions in Chromium', { skip, timeout: 180_000 }, () =>
     );
     const exceptions = page.locator('[data-dashboard="exceptions"]');
     await exceptions.locator('.tile').first().waitFor();
-    assert.match(await textOf(exceptions.locator('.tile').first()), /requested\s*1/);
+    assert.match(await textOf(exceptions.locator('.tile').first()), /Exceptions\s*1/);
+    assert.match(await textOf(exceptions.locator('.tile').nth(1)), /requested\s*1/);
     const box = await approvals.locator('canvas[role="img"]').boundingBox();
     assert.ok(box && box.width > 200 && box.height > 100, 'the chart is drawn');
     await page.screenshot({
@@ -315,6 +316,49 @@ describe('signing and exceptions in Chromium', { skip, timeout: 180_000 }, () =>
     assert.equal(await page.getByLabel('Pending my approval').isChecked(), true);
   });
 
+  it('draws the approval cycle time, and every dashboard follows the chosen period', async () => {
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Dashboards' })
+      .click();
+    const cycles = page.locator('[data-dashboard="approval-cycles"]');
+    await cycles.locator('.tile').first().waitFor();
+    // Quinn's signature ended the release's wait for qa (asked when the gate first blocked).
+    assert.match(await textOf(cycles.locator('.tile').nth(1)), /Approvals\s*1/);
+    assert.match(await textOf(cycles.locator('.tile').nth(2)), /^qa/);
+    const box = await cycles.locator('canvas[role="img"]').boundingBox();
+    assert.ok(box && box.width > 200 && box.height > 100, 'the chart is drawn');
+    await cycles.locator('details.figure-table summary').first().click();
+    const today = cycles.locator('details.figure-table').first().locator('tbody tr').last();
+    assert.match(await textOf(today), /^\d{4}-\d{2}-\d{2}\s*1\s*\d+ s/);
+    await cycles.screenshot({ path: join(screenshotDir, 'dashboards-approval-cycles.png') });
+
+    // A period before anything happened: every panel says so, none shows today's figures.
+    const period = page.getByRole('form', { name: 'Period' });
+    await period.getByLabel('From').fill('2020-01-01');
+    await period.getByLabel('Through').fill('2020-03-31');
+    await period.getByRole('button', { name: 'Show' }).click();
+    await page.waitForURL(/from=2020-01-01/);
+    await cycles.getByText('No approval wait ended in the period.').waitFor();
+    await page
+      .locator('[data-dashboard="approvals"]')
+      .getByText('No release created in the period waits for an approval.')
+      .waitFor();
+    await page
+      .locator('[data-dashboard="exceptions"]')
+      .getByText('No exception was requested in the period.')
+      .waitFor();
+    assert.match(await textOf(page.locator('[data-dashboard="throughput"] .tile').first()), /0/);
+    await page.screenshot({
+      path: join(screenshotDir, 'dashboards-past-period.png'),
+      fullPage: true,
+    });
+
+    await period.getByRole('button', { name: 'Last 30 days' }).click();
+    await cycles.locator('canvas[role="img"]').waitFor();
+    await page.screenshot({ path: join(screenshotDir, 'dashboards-signed.png'), fullPage: true });
+  });
+
   it('lists exceptions with their aging', async () => {
     await page
       .getByRole('navigation', { name: 'Main' })
@@ -327,6 +371,18 @@ describe('signing and exceptions in Chromium', { skip, timeout: 180_000 }, () =>
     assert.match(await textOf(page.locator('[data-aging="requested"]')), /Requested\s*0/);
     await assertAccessible(page, 'exceptions');
     await page.screenshot({ path: join(screenshotDir, 'exceptions.png'), fullPage: true });
+
+    // Filtered on the server: the release's own exceptions, then a state none of them is in.
+    const filters = page.getByRole('search', { name: 'Filter exceptions' });
+    await filters.getByLabel('Release').fill(tag);
+    await filters.getByRole('button', { name: 'Filter' }).click();
+    await page.waitForURL(/release=/);
+    await page.getByText('Showing 1 exception.').waitFor();
+    await filters.getByLabel('State now').selectOption('expired');
+    await filters.getByRole('button', { name: 'Filter' }).click();
+    await page.getByText('No exception matches these filters.').waitFor();
+    assert.match(await textOf(page.locator('[data-aging="active"]')), /Active\s*1/);
+    await page.screenshot({ path: join(screenshotDir, 'exceptions-filtered.png') });
   });
 
   it('signs out, ending the session on the server', async () => {

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { ProblemJson } from '../../core/wire-schemas.ts';
 import {
+  ApprovalCycleDashboardJson,
   DashboardQuery,
   DeliveryDashboardJson,
   EvidenceDashboardJson,
+  ExceptionAgingDashboardJson,
   PendingApprovalsDashboardJson,
   ThroughputDashboardJson,
 } from '../../core/wire-schemas-workspace.ts';
@@ -74,16 +76,54 @@ export const dashboardRoutes = [
       path: '/v1/dashboards/approvals',
       operationId: 'pendingApprovalsByAge',
       summary:
-        "Releases whose latest gate decision waits for a role's approval, by role and days waited",
+        "Releases created in a period whose latest gate decision waits now for a role's approval, by role and days waited",
       tag: 'dashboards',
       auth: true,
+      query: DashboardQuery,
       responses: {
         200: { description: 'the figures', json: PendingApprovalsDashboardJson },
-        401: problems[401],
+        ...problems,
       },
     },
-    async handle({ services }) {
-      return services.dashboards.pendingApprovals();
+    async handle({ query, services }) {
+      return services.dashboards.pendingApprovals(query);
+    },
+  }),
+  defineRoute({
+    spec: {
+      method: 'GET',
+      path: '/v1/dashboards/approval-cycles',
+      operationId: 'approvalCycleTime',
+      summary:
+        "Approval cycle time: from a gate decision first asking for a role's approval to the signature that ended the wait; median, p90 and count per bucket, role and risk class",
+      tag: 'dashboards',
+      auth: true,
+      query: DashboardQuery,
+      responses: {
+        200: { description: 'the figures', json: ApprovalCycleDashboardJson },
+        ...problems,
+      },
+    },
+    async handle({ query, services }) {
+      return services.dashboards.approvalCycles(query);
+    },
+  }),
+  defineRoute({
+    spec: {
+      method: 'GET',
+      path: '/v1/dashboards/exceptions',
+      operationId: 'exceptionAging',
+      summary: 'Exceptions requested in a period, per bucket, by their state now',
+      tag: 'dashboards',
+      auth: true,
+      query: DashboardQuery,
+      responses: {
+        200: { description: 'the figures', json: ExceptionAgingDashboardJson },
+        ...problems,
+      },
+    },
+    async handle({ query, services }) {
+      return services.dashboards.exceptions(query);
     },
   }),
 ];

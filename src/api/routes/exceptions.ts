@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { ProblemJson } from '../../core/wire-schemas.ts';
-import { ExceptionJson, ExceptionListJson } from '../../core/wire-schemas-policy.ts';
+import {
+  ExceptionJson,
+  ExceptionListJson,
+  ExceptionListQuery,
+} from '../../core/wire-schemas-policy.ts';
 import { ExceptionInputSchema } from '../../service/approval/exceptions.ts';
 import { defineRoute } from '../route.ts';
 
@@ -38,16 +42,20 @@ export const exceptionRoutes = [
       method: 'GET',
       path: '/v1/exceptions',
       operationId: 'listExceptions',
-      summary: 'Exceptions, newest first, with their state now and the aging counts',
+      summary:
+        'Exceptions newest first, in pages, optionally those that apply to one release or are in one state now; with the aging counts',
       tag: 'exceptions',
       auth: true,
+      query: ExceptionListQuery,
       responses: {
         200: { description: 'the exceptions', json: ExceptionListJson },
+        400: { description: 'malformed filter, limit or cursor', json: ProblemJson },
         401: problems[401],
+        404: { description: 'no such release', json: ProblemJson },
       },
     },
-    async handle({ services }) {
-      return services.exceptions.list();
+    async handle({ query, services }) {
+      return services.exceptions.list(query);
     },
   }),
   defineRoute({

@@ -1,6 +1,8 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
+import { EXCEPTION_STATES, type ExceptionState } from '../../core/exception/exception.ts';
 import { connect, type GlobalOptions } from '../connect.ts';
 import { json, type Output, table } from '../output.ts';
+import { parseLimit } from './release.ts';
 
 interface RequestOptions {
   rule: string;
@@ -73,12 +75,25 @@ export function registerException(program: Command, io: Output): void {
 
   exception
     .command('list')
-    .description('exceptions with their state: requested, active, expiring soon, expired')
-    .option('--json', 'print JSON')
-    .action(async (options: { json?: boolean }, command: Command) => {
+    .description(
+      'exceptions, newest first, with their state: requested, active, expiring soon, expired',
+    )
+    .option('--release <idOrTag>', 'only those that apply to this release (its own or its service)')
+    .addOption(
+      new Option('--state <state>', 'only those in this state now').choices(EXCEPTION_STATES),
+    )
+    .option('--limit <n>', 'at most this many (1-500)', parseLimit, 50)
+    .option('--cursor <cursor>', 'continue from a previous page')
+    .option('--json', 'print JSON: { items, nextCursor, aging }')
+    .action(async (options: ExceptionListFlags, command: Command) => {
       const client = await connect(command.optsWithGlobals<GlobalOptions>(), process.env);
       try {
-        const list = await client.listExceptions();
+        const list = await client.listExceptions({
+          release: options.release,
+          state: options.state,
+          limit: options.limit,
+          cursor: options.cursor,
+        });
         if (options.json) {
           io.out(json(list));
           return;
@@ -101,8 +116,17 @@ export function registerException(program: Command, io: Output): void {
         ])) {
           io.out(line);
         }
+        if (list.nextCursor) io.out(`More: --cursor ${list.nextCursor}`);
       } finally {
         await client.close();
       }
     });
+}
+
+interface ExceptionListFlags {
+  release?: string;
+  state?: ExceptionState;
+  limit: number;
+  cursor?: string;
+  json?: boolean;
 }

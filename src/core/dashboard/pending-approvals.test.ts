@@ -4,6 +4,7 @@ import { pendingApprovalsDashboard } from './pending-approvals.ts';
 
 describe('pending approvals by age', () => {
   const now = new Date('2026-03-20T15:00:00.000Z');
+  const period = { from: '2026-01-01T00:00:00.000Z', to: '2026-03-21T00:00:00.000Z' };
 
   it('bins each role by whole UTC days waited, oldest day kept', () => {
     const view = pendingApprovalsDashboard(
@@ -14,6 +15,7 @@ describe('pending approvals by age', () => {
         { role: 'clinical', day: '2026-03-17', releases: 1 },
         { role: 'clinical', day: '2026-01-01', releases: 3 },
       ],
+      period,
       now,
     );
     assert.equal(view.asOf, now.toISOString());
@@ -36,6 +38,7 @@ describe('pending approvals by age', () => {
         { role: 'qa', day: '2026-02-18', releases: 1 },
         { role: 'product', day: '2026-03-01', releases: 0 },
       ],
+      period,
       now,
     );
     assert.deepEqual(view.roles, [

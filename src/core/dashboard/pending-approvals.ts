@@ -1,6 +1,9 @@
+import type { Period } from './dashboards.ts';
+
 /**
  * Pending approvals by age: how long releases have waited for each role's approval, counted from
- * the UTC day a gate decision first asked for it. Pure: `now` is a parameter.
+ * the UTC day a gate decision first asked for it. A current-state view over a period: the releases
+ * created in the period that wait now. Pure: `now` is a parameter.
  */
 
 /** Releases that began waiting for `role` on `day` (YYYY-MM-DD) and still wait. */
@@ -21,6 +24,7 @@ export const PENDING_AGE_BINS = [
 ] as const;
 
 export interface PendingApprovalsDashboard {
+  period: Period;
   asOf: string;
   bins: string[];
   roles: { role: string; counts: number[]; total: number; oldestDay: string }[];
@@ -31,6 +35,7 @@ const DAY_MS = 86_400_000;
 
 export function pendingApprovalsDashboard(
   rows: readonly PendingApprovalRow[],
+  period: Period,
   now: Date,
 ): PendingApprovalsDashboard {
   const today = Math.floor(now.getTime() / DAY_MS);
@@ -56,6 +61,7 @@ export function pendingApprovalsDashboard(
       oldestDay,
     }));
   return {
+    period,
     asOf: now.toISOString(),
     bins: PENDING_AGE_BINS.map((b) => b.label),
     roles,

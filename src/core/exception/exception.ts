@@ -21,11 +21,41 @@ export type ExceptionState = (typeof EXCEPTION_STATES)[number];
 /** How soon before expiry an active exception counts as expiring soon. */
 export const EXPIRING_SOON_MS = 7 * 24 * 60 * 60 * 1000;
 
-export function exceptionState(exception: ExceptionRecord, now: Date): ExceptionState {
+export function exceptionState(
+  exception: Pick<ExceptionRecord, 'expiresAt'> & { approval: object | null },
+  now: Date,
+): ExceptionState {
   const left = Date.parse(exception.expiresAt) - now.getTime();
   if (left <= 0) return 'expired';
   if (!exception.approval) return 'requested';
   return left <= EXPIRING_SOON_MS ? 'expiring-soon' : 'active';
+}
+
+/**
+ * The exceptions in a state at `now`, as bounds a store can query: whether approved, and where the
+ * expiry lies (ISO 8601 UTC, compared as text). Mirrors exceptionState.
+ */
+export interface ExceptionStateBounds {
+  approved?: boolean;
+  /** expiresAt > this */
+  expiresAfter?: string;
+  /** expiresAt <= this */
+  expiresAtOrBefore?: string;
+}
+
+export function exceptionStateBounds(state: ExceptionState, now: Date): ExceptionStateBounds {
+  const at = now.toISOString();
+  const soon = new Date(now.getTime() + EXPIRING_SOON_MS).toISOString();
+  switch (state) {
+    case 'expired':
+      return { expiresAtOrBefore: at };
+    case 'requested':
+      return { approved: false, expiresAfter: at };
+    case 'expiring-soon':
+      return { approved: true, expiresAfter: at, expiresAtOrBefore: soon };
+    case 'active':
+      return { approved: true, expiresAfter: soon };
+  }
 }
 
 /** The approved exceptions, as the gate reads them (the gate itself drops expired ones). */

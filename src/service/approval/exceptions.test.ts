@@ -116,4 +116,50 @@ describe('exceptions (waivers)', () => {
     assert.ok(list.items.some((e) => e.state === 'active'));
     assert.equal(list.aging.active + list.aging.expiringSoon + list.aging.requested >= 1, true);
   });
+
+  it('filters by release (id or tag) and state, and pages with a cursor', async () => {
+    const { release: other } = await t.services.releases.create(admin, {
+      service: 'lab-other',
+      version: '2.0.0',
+      commit: 'b'.repeat(40),
+    });
+    const mine = await request();
+    const elsewhere = await request({ release: other.id });
+    const forTag = await t.services.exceptions.list({ release: other.tag });
+    assert.deepEqual(
+      forTag.items.map((e) => e.id),
+      [elsewhere.id],
+    );
+    assert.deepEqual(forTag.aging, { requested: 1, active: 0, expiringSoon: 0, expired: 0 });
+    const requested = await t.services.exceptions.list({ release: releaseId, state: 'requested' });
+    assert.deepEqual(
+      requested.items.map((e) => e.id),
+      [mine.id],
+    );
+    const first = await t.services.exceptions.list({ limit: 1 });
+    assert.deepEqual(
+      first.items.map((e) => e.id),
+      [elsewhere.id],
+    );
+    assert.ok(first.nextCursor);
+    const second = await t.services.exceptions.list({ limit: 1, cursor: first.nextCursor });
+    assert.deepEqual(
+      second.items.map((e) => e.id),
+      [mine.id],
+    );
+  });
+
+  it('refuses an unknown release, a malformed cursor and a page size out of range', async () => {
+    await assert.rejects(t.services.exceptions.list({ release: 'nope@1.0.0+chg-1' }), {
+      code: 'RELEASE_NOT_FOUND',
+    });
+    await assert.rejects(t.services.exceptions.list({ cursor: 'garbage' }), {
+      code: 'INVALID_INPUT',
+      message: /cursor/,
+    });
+    await assert.rejects(t.services.exceptions.list({ limit: 0 }), {
+      code: 'INVALID_INPUT',
+      message: /limit/,
+    });
+  });
 });

@@ -2,19 +2,22 @@ import { z } from 'zod';
 import { assertMayWrite } from '../../core/access/permissions.ts';
 import { userActor } from '../../core/access/user.ts';
 import type { Actor } from '../../core/actor.ts';
+import { countByState } from '../../core/dashboard/exception-aging.ts';
 import { DossierError } from '../../core/errors.ts';
 import {
   type ExceptionRecord,
-  exceptionAging,
+  type ExceptionState,
   exceptionApprovalProblem,
   exceptionState,
+  exceptionStateBounds,
 } from '../../core/exception/exception.ts';
 import type { Policy } from '../../core/policy/policy-schema.ts';
 import { requirementsFor } from '../../core/policy/policy-schema.ts';
+import { decodeSeqCursor } from '../../store/cursor.ts';
 import type { ServiceDeps } from '../deps.ts';
 import { invalidInput, toInputIssues } from '../input-issues.ts';
 import { gatePolicyFor } from '../policy/policies.ts';
-import { getRelease } from '../release-queries.ts';
+import { checkCursor, getRelease, pageLimit } from '../release-queries.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -141,21 +144,51 @@ export async function findException(
   return exception;
 }
 
-/** Every exception with its state now, and the aging buckets a quality lead reads. */
-export async function listExceptions(deps: Pick<ServiceDeps, 'store' | 'clock'>, limit = 500) {
+export interface ListExceptionsOptions {
+  /** Only exceptions that apply to this release (id or tag): scoped to it or to its service. */
+  release?: string | undefined;
+  /** Only exceptions in this state now. */
+  state?: ExceptionState | undefined;
+  limit?: number | undefined;
+  cursor?: string | undefined;
+}
+
+/**
+ * Exceptions newest first, in pages, with their state now; and the aging counts (how many are in
+ * each state) of every exception the release filter matches, whatever the state filter and page.
+ */
+export async function listExceptions(
+  deps: Pick<ServiceDeps, 'store' | 'clock'>,
+  options: ListExceptionsOptions = {},
+) {
+  const limit = pageLimit(options.limit);
+  const cursor = options.cursor;
+  if (cursor !== undefined) checkCursor(() => decodeSeqCursor(cursor));
+  const release =
+    options.release === undefined ? undefined : await getRelease(deps, options.release);
+  const scope = release ? { id: release.id, service: release.service } : undefined;
   const now = deps.clock.now();
-  const exceptions = await deps.store.listExceptions(limit);
-  const aging = exceptionAging(exceptions, now);
+  const [page, times] = await Promise.all([
+    deps.store.listExceptions({
+      limit,
+      cursor,
+      release: scope,
+      state: options.state === undefined ? undefined : exceptionStateBounds(options.state, now),
+    }),
+    deps.store.exceptionTimes({ release: scope }),
+  ]);
+  const counts = countByState(times, now);
   return {
-    items: exceptions.map((exception) => ({
+    items: page.items.map((exception) => ({
       ...exception,
       state: exceptionState(exception, now),
     })),
+    nextCursor: page.nextCursor,
     aging: {
-      requested: aging.requested.length,
-      active: aging.active.length,
-      expiringSoon: aging.expiringSoon.length,
-      expired: aging.expired.length,
+      requested: counts.requested,
+      active: counts.active,
+      expiringSoon: counts['expiring-soon'],
+      expired: counts.expired,
     },
   };
 }

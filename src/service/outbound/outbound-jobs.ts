@@ -1,10 +1,11 @@
-import { exceptionState } from '../../core/exception/exception.ts';
+import { type ExceptionRecord, exceptionStateBounds } from '../../core/exception/exception.ts';
 import {
   OUTBOUND_EVENTS,
   type OutboundEnvelope,
   type OutboundEvent,
 } from '../../core/outbound/outbound-webhook.ts';
 import { signWebhook } from '../../core/outbound/webhook-signature.ts';
+import { MAX_PAGE_SIZE } from '../../core/page.ts';
 import type { ServiceDeps } from '../deps.ts';
 import { enqueueJob } from '../jobs/enqueue-job.ts';
 import { type JobHandler, PermanentJobFailure } from '../jobs/job-handler.ts';
@@ -147,6 +148,19 @@ export function deliverJob(deps: Deps, settings: OutboundSettings): JobHandler {
   };
 }
 
+/** Every exception expiring within the week (approved, not yet expired), page by page. */
+async function expiringSoon(deps: Deps, now: Date): Promise<ExceptionRecord[]> {
+  const state = exceptionStateBounds('expiring-soon', now);
+  const found: ExceptionRecord[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await deps.store.listExceptions({ limit: MAX_PAGE_SIZE, cursor, state });
+    found.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined);
+  return found;
+}
+
 /** Hourly: `exception.expiring` once for each approved exception entering its last week. */
 export function exceptionsExpiringJob(deps: Deps): JobHandler {
   return {
@@ -154,9 +168,7 @@ export function exceptionsExpiringJob(deps: Deps): JobHandler {
     everyMs: HOUR_MS,
     async run() {
       const now = deps.clock.now();
-      const expiring = (await deps.store.listExceptions(1000)).filter(
-        (e) => exceptionState(e, now) === 'expiring-soon',
-      );
+      const expiring = await expiringSoon(deps, now);
       if (expiring.length === 0) return;
       await deps.store.transaction(async (tx) => {
         for (const exception of expiring) {

@@ -58,6 +58,9 @@ export function controlTablesIn(s: string) {
     gateLatest: `${s}.gate_latest`,
     gateLatestMissing: `${s}.gate_latest_missing`,
     gateLatestPending: `${s}.gate_latest_pending`,
+    approvalWaits: `${s}.approval_waits`,
+    approvalCycleDays: `${s}.approval_cycle_days`,
+    signatures: `${s}.signatures`,
     releaseDays: `${s}.release_days`,
     evidenceDays: `${s}.evidence_days`,
     missingDays: `${s}.missing_days`,
@@ -416,7 +419,14 @@ export class PostgresControlWrites extends PostgresControlReads {
     const before = await readGateState(this.upkeep, record.releaseId);
     await this.#keepLatest(stored);
     const after = await readGateState(this.upkeep, record.releaseId);
-    await applyGateState(this.upkeep, record.releaseId, record.service, before, after);
+    await applyGateState(
+      this.upkeep,
+      record.releaseId,
+      record.service,
+      record.decidedAt,
+      before,
+      after,
+    );
     return stored;
   }
 

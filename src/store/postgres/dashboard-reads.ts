@@ -1,3 +1,5 @@
+import type { ApprovalCycleRows } from '../../core/dashboard/approval-cycle.ts';
+import type { DashboardBucket } from '../../core/dashboard/dashboards.ts';
 import type { PendingApprovalRow } from '../../core/dashboard/pending-approvals.ts';
 import { binSeconds } from '../../core/dashboard/time-bins.ts';
 import type { DeploymentStatus } from '../../core/deployment/deployment.ts';
@@ -27,18 +29,51 @@ export function postgresDashboards(run: Run, t: Tables) {
       }));
     },
 
-    async pendingApprovals(): Promise<PendingApprovalRow[]> {
+    async pendingApprovals(period: DashboardPeriod): Promise<PendingApprovalRow[]> {
       const rows = await run(
-        `SELECT role, substr(since, 1, 10) AS day, COUNT(*) AS n
-       FROM (SELECT release_id, role, MIN(since) AS since FROM ${t.gateLatestPending}
-             GROUP BY release_id, role) p
-       GROUP BY role, substr(since, 1, 10)`,
+        `SELECT role, substr(since, 1, 10) AS day, COUNT(*) AS n FROM ${t.approvalWaits}
+         WHERE release_created_at >= $1 AND release_created_at < $2
+         GROUP BY role, substr(since, 1, 10)`,
+        [period.from, period.to],
       );
       return rows.map((row) => ({
         role: String(row.role),
         day: String(row.day),
         releases: Number(row.n),
       }));
+    },
+
+    async approvalCycles(
+      period: DashboardPeriod,
+      bucket: DashboardBucket,
+    ): Promise<ApprovalCycleRows> {
+      const range = days(period);
+      const [byBucket, byClass] = await Promise.all([
+        run(
+          `SELECT ${BUCKET_OF_DAY[bucket]} AS bucket, role, bin, SUM(approvals) AS n
+           FROM ${t.approvalCycleDays} WHERE day >= $1 AND day < $2
+           GROUP BY 1, role, bin HAVING SUM(approvals) > 0`,
+          range,
+        ),
+        run(
+          `SELECT risk_class, bin, SUM(approvals) AS n FROM ${t.approvalCycleDays}
+           WHERE day >= $1 AND day < $2 GROUP BY risk_class, bin HAVING SUM(approvals) > 0`,
+          range,
+        ),
+      ]);
+      return {
+        byBucket: byBucket.map((row) => ({
+          bucket: String(row.bucket),
+          role: String(row.role),
+          seconds: binSeconds(Number(row.bin)),
+          approvals: Number(row.n),
+        })),
+        byClass: byClass.map((row) => ({
+          riskClass: row.risk_class === '' ? null : String(row.risk_class),
+          seconds: binSeconds(Number(row.bin)),
+          approvals: Number(row.n),
+        })),
+      };
     },
 
     async evidenceGaps(period: DashboardPeriod): Promise<EvidenceGapRows> {
@@ -119,6 +154,13 @@ export function postgresDashboards(run: Run, t: Tables) {
     },
   };
 }
+
+/** A day's bucket key, as core/dashboard's bucketOf makes it: the ISO week's Monday for weeks. */
+const BUCKET_OF_DAY: Record<DashboardBucket, string> = {
+  day: 'day',
+  week: "to_char(date_trunc('week', day::date), 'YYYY-MM-DD')",
+  month: 'substr(day, 1, 7)',
+};
 
 /** The period's days: from's day inclusive, to's day exclusive (periods are whole UTC days). */
 function days(period: DashboardPeriod): [string, string] {

@@ -677,4 +677,34 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         WHERE o ->> 'requirement' = 'approval' AND o ->> 'status' = 'pending-approval';
     `,
   },
+  {
+    version: 14,
+    name: 'approval waits and approval cycle times (dashboards)',
+    sql: `
+      -- One row per release and role while some latest gate decision of the release waits for
+      -- that role's approval: since is when a decision first asked for it (dashboard-upkeep.ts).
+      CREATE TABLE approval_waits (
+        release_id         text NOT NULL,
+        role               text NOT NULL,
+        since              text NOT NULL,
+        release_created_at text NOT NULL,
+        PRIMARY KEY (release_id, role)
+      );
+      CREATE INDEX approval_waits_by_created ON approval_waits (release_created_at, role, since);
+      INSERT INTO approval_waits (release_id, role, since, release_created_at)
+        SELECT p.release_id, p.role, MIN(p.since), MIN(r.created_at)
+        FROM gate_latest_pending p JOIN releases r ON r.id = p.release_id
+        GROUP BY p.release_id, p.role;
+      -- Completed waits, counted on the day of the signature that ended them, per role, the
+      -- change's risk class then ('' when unassessed) and 5% duration bin (core/dashboard/time-bins.ts).
+      CREATE TABLE approval_cycle_days (
+        day        text NOT NULL,
+        role       text NOT NULL,
+        risk_class text NOT NULL,
+        bin        integer NOT NULL,
+        approvals  integer NOT NULL,
+        PRIMARY KEY (day, role, risk_class, bin)
+      );
+    `,
+  },
 ];

@@ -16,6 +16,8 @@ import { type LeafBatch, packLeafTexts } from '../../core/audit-log/leaf-batch.t
 import type { SubtreeRef } from '../../core/audit-log/merkle-tree.ts';
 import type { ChangeRequest } from '../../core/change/change-request.ts';
 import type { CiContext } from '../../core/ci-context.ts';
+import type { DashboardBucket } from '../../core/dashboard/dashboards.ts';
+import type { ExceptionTimes } from '../../core/dashboard/exception-aging.ts';
 import type { Deployment } from '../../core/deployment/deployment.ts';
 import type { Evidence, EvidenceKind } from '../../core/evidence-record.ts';
 import type { ExceptionRecord } from '../../core/exception/exception.ts';
@@ -35,12 +37,27 @@ import type {
 } from '../../core/webhooks/webhook-source.ts';
 import { decodeSeqCursor, encodeSeqCursor } from '../cursor.ts';
 import { countRelease } from '../dashboard-upkeep.ts';
-import { nextReleaseCursor, releaseListingSql } from '../release-listing-sql.ts';
+import {
+  type ExceptionDialect,
+  exceptionListingSql,
+  exceptionTimesSql,
+  nextExceptionCursor,
+} from '../exception-listing-sql.ts';
+import {
+  type ListingDialect,
+  nextReleaseCursor,
+  PENDING_DRIVE_LIMIT,
+  pendingCountSql,
+  releaseListingSql,
+} from '../release-listing-sql.ts';
+import { toException } from '../signature-rows.ts';
 import {
   type AuditQuery,
   type AuditRange,
   type ChangeQuery,
   type DashboardPeriod,
+  type ExceptionFilter,
+  type ExceptionQuery,
   type JobClaim,
   type JobLease,
   type JobQuery,
@@ -170,8 +187,37 @@ class PostgresReads implements StoreReader {
     return this.signing.getException(id);
   }
 
-  listExceptions(limit: number) {
-    return this.signing.listExceptions(limit);
+  async listExceptions(query: ExceptionQuery): Promise<Page<ExceptionRecord>> {
+    const params: unknown[] = [];
+    const rows = await this.run(exceptionListingSql(query, this.#exceptionDialect(params)), params);
+    return {
+      items: rows.slice(0, query.limit).map(toException),
+      nextCursor: nextExceptionCursor(query, rows),
+    };
+  }
+
+  async exceptionTimes(filter: ExceptionFilter): Promise<ExceptionTimes[]> {
+    const params: unknown[] = [];
+    const rows = await this.run(exceptionTimesSql(filter, this.#exceptionDialect(params)), params);
+    return rows.map((row) => ({
+      requestedAt: String(row.requested_at),
+      expiresAt: String(row.expires_at),
+      approved: Boolean(row.approved),
+    }));
+  }
+
+  #exceptionDialect(params: unknown[]): ExceptionDialect {
+    return {
+      tables: {
+        exceptions: this.t.signatures.exceptions,
+        approvals: this.t.signatures.exceptionApprovals,
+      },
+      param(value) {
+        params.push(value);
+        return `$${params.length}`;
+      },
+      requestedAt: "(e.record ->> 'requestedAt')",
+    };
   }
 
   listDelegationsTo(delegate: string) {
@@ -203,8 +249,7 @@ class PostgresReads implements StoreReader {
   }
 
   async listReleases(query: ReleaseQuery): Promise<Page<Release>> {
-    const params: unknown[] = [];
-    const sql = releaseListingSql(query, {
+    const dialect = (params: unknown[]): ListingDialect => ({
       tables: {
         releases: this.t.releases,
         changes: this.t.control.changes,
@@ -217,6 +262,14 @@ class PostgresReads implements StoreReader {
       },
       text: (column) => `${column} COLLATE "C"`,
     });
+    let pendingFirst = false;
+    if (query.pendingRoles !== undefined && query.pendingRoles.length > 0) {
+      const params: unknown[] = [];
+      const [counted] = await this.run(pendingCountSql(query, dialect(params)), params);
+      pendingFirst = Number(counted?.n) < PENDING_DRIVE_LIMIT;
+    }
+    const params: unknown[] = [];
+    const sql = releaseListingSql(query, dialect(params), { pendingFirst });
     const rows = await this.run(sql, params);
     return {
       items: rows.slice(0, query.limit).map(toRelease),
@@ -554,8 +607,12 @@ class PostgresReads implements StoreReader {
     return postgresDashboards(this.run, this.t.control).releaseThroughput(period);
   }
 
-  pendingApprovals() {
-    return postgresDashboards(this.run, this.t.control).pendingApprovals();
+  pendingApprovals(period: DashboardPeriod) {
+    return postgresDashboards(this.run, this.t.control).pendingApprovals(period);
+  }
+
+  approvalCycles(period: DashboardPeriod, bucket: DashboardBucket) {
+    return postgresDashboards(this.run, this.t.control).approvalCycles(period, bucket);
   }
 
   evidenceGaps(period: DashboardPeriod) {

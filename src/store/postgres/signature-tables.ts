@@ -144,12 +144,6 @@ export class PostgresSignatureTables {
     return rows.length > 0;
   }
 
-  async listExceptions(limit: number): Promise<ExceptionRecord[]> {
-    return (
-      await this.#run(`${this.#exceptionSelect()} ORDER BY e.seq DESC LIMIT $1`, [limit])
-    ).map(toException);
-  }
-
   async lockRelease(releaseId: string): Promise<void> {
     await this.#run(`SELECT 1 FROM ${this.#t.releases} WHERE id = $1 FOR UPDATE`, [releaseId]);
   }

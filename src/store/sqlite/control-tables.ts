@@ -225,6 +225,10 @@ export class SqliteControlWrites {
         changes: 'changes',
         gateLatest: 'gate_latest',
         gateLatestMissing: 'gate_latest_missing',
+        gateLatestPending: 'gate_latest_pending',
+        approvalWaits: 'approval_waits',
+        approvalCycleDays: 'approval_cycle_days',
+        signatures: 'signatures',
         releaseDays: 'release_days',
         evidenceDays: 'evidence_days',
         missingDays: 'missing_days',
@@ -384,7 +388,14 @@ export class SqliteControlWrites {
     const before = await readGateState(this.upkeep, record.releaseId);
     this.#keepLatest(stored);
     const after = await readGateState(this.upkeep, record.releaseId);
-    await applyGateState(this.upkeep, record.releaseId, record.service, before, after);
+    await applyGateState(
+      this.upkeep,
+      record.releaseId,
+      record.service,
+      record.decidedAt,
+      before,
+      after,
+    );
     return stored;
   }
 

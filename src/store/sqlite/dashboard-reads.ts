@@ -1,4 +1,6 @@
 import type { StatementSync } from 'node:sqlite';
+import type { ApprovalCycleRows } from '../../core/dashboard/approval-cycle.ts';
+import type { DashboardBucket } from '../../core/dashboard/dashboards.ts';
 import type { PendingApprovalRow } from '../../core/dashboard/pending-approvals.ts';
 import { binSeconds } from '../../core/dashboard/time-bins.ts';
 import type { DeploymentStatus } from '../../core/deployment/deployment.ts';
@@ -29,15 +31,40 @@ export class SqliteDashboardReads {
       }));
   }
 
-  pendingApprovals(): PendingApprovalRow[] {
+  pendingApprovals(period: DashboardPeriod): PendingApprovalRow[] {
     return this.#q(
-      `SELECT role, substr(since, 1, 10) AS day, COUNT(*) AS n
-       FROM (SELECT release_id, role, MIN(since) AS since FROM gate_latest_pending
-             GROUP BY release_id, role) p
+      `SELECT role, substr(since, 1, 10) AS day, COUNT(*) AS n FROM approval_waits
+       WHERE release_created_at >= ? AND release_created_at < ?
        GROUP BY role, substr(since, 1, 10)`,
     )
-      .all()
+      .all(period.from, period.to)
       .map((row) => ({ role: String(row.role), day: String(row.day), releases: Number(row.n) }));
+  }
+
+  approvalCycles(period: DashboardPeriod, bucket: DashboardBucket): ApprovalCycleRows {
+    const range = days(period);
+    const byBucket = this.#q(
+      `SELECT ${BUCKET_OF_DAY[bucket]} AS bucket, role, bin, SUM(approvals) AS n
+       FROM approval_cycle_days WHERE day >= ? AND day < ?
+       GROUP BY 1, role, bin HAVING SUM(approvals) > 0`,
+    ).all(...range);
+    const byClass = this.#q(
+      `SELECT risk_class, bin, SUM(approvals) AS n FROM approval_cycle_days
+       WHERE day >= ? AND day < ? GROUP BY risk_class, bin HAVING SUM(approvals) > 0`,
+    ).all(...range);
+    return {
+      byBucket: byBucket.map((row) => ({
+        bucket: String(row.bucket),
+        role: String(row.role),
+        seconds: binSeconds(Number(row.bin)),
+        approvals: Number(row.n),
+      })),
+      byClass: byClass.map((row) => ({
+        riskClass: row.risk_class === '' ? null : String(row.risk_class),
+        seconds: binSeconds(Number(row.bin)),
+        approvals: Number(row.n),
+      })),
+    };
   }
 
   evidenceGaps(period: DashboardPeriod): EvidenceGapRows {
@@ -104,6 +131,13 @@ export class SqliteDashboardReads {
     };
   }
 }
+
+/** A day's bucket key, as core/dashboard's bucketOf makes it: the ISO week's Monday for weeks. */
+const BUCKET_OF_DAY: Record<DashboardBucket, string> = {
+  day: 'day',
+  week: "date(day, '-6 days', 'weekday 1')",
+  month: 'substr(day, 1, 7)',
+};
 
 /** The period's days: from's day inclusive, to's day exclusive (periods are whole UTC days). */
 function days(period: DashboardPeriod): [string, string] {

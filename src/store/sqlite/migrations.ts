@@ -662,6 +662,36 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 13,
+    name: 'approval waits and approval cycle times (dashboards)',
+    sql: `
+      -- One row per release and role while some latest gate decision of the release waits for
+      -- that role's approval: since is when a decision first asked for it (dashboard-upkeep.ts).
+      CREATE TABLE approval_waits (
+        release_id         TEXT NOT NULL,
+        role               TEXT NOT NULL,
+        since              TEXT NOT NULL,
+        release_created_at TEXT NOT NULL,
+        PRIMARY KEY (release_id, role)
+      ) WITHOUT ROWID;
+      CREATE INDEX approval_waits_by_created ON approval_waits (release_created_at, role, since);
+      INSERT INTO approval_waits (release_id, role, since, release_created_at)
+        SELECT p.release_id, p.role, MIN(p.since), MIN(r.created_at)
+        FROM gate_latest_pending p JOIN releases r ON r.id = p.release_id
+        GROUP BY p.release_id, p.role;
+      -- Completed waits, counted on the day of the signature that ended them, per role, the
+      -- change's risk class then ('' when unassessed) and 5% duration bin (core/dashboard/time-bins.ts).
+      CREATE TABLE approval_cycle_days (
+        day        TEXT NOT NULL,
+        role       TEXT NOT NULL,
+        risk_class TEXT NOT NULL,
+        bin        INTEGER NOT NULL,
+        approvals  INTEGER NOT NULL,
+        PRIMARY KEY (day, role, risk_class, bin)
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
     version: 16,
     name: 'audit entries stored as the canonical text their leaf hashes cover',
     sql: `

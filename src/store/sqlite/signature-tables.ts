@@ -81,10 +81,6 @@ export class SqliteSignatureReads {
     const row = this.#q('SELECT * FROM outbound_webhooks WHERE id = ?').get(id);
     return row ? toOutboundWebhook(row) : undefined;
   }
-
-  listExceptions(limit: number): ExceptionRecord[] {
-    return this.#q(`${EXCEPTION_SELECT} ORDER BY e.seq DESC LIMIT ?`).all(limit).map(toException);
-  }
 }
 
 export class SqliteSignatureWrites {

@@ -19,6 +19,8 @@ import { appendSiblings, subtreesCompletedBy } from '../../core/audit-log/merkle
 import type { SubtreeRef } from '../../core/audit-log/merkle-tree.ts';
 import type { ChangeRequest } from '../../core/change/change-request.ts';
 import type { CiContext } from '../../core/ci-context.ts';
+import type { DashboardBucket } from '../../core/dashboard/dashboards.ts';
+import type { ExceptionTimes } from '../../core/dashboard/exception-aging.ts';
 import type { Deployment } from '../../core/deployment/deployment.ts';
 import type { Evidence, EvidenceKind } from '../../core/evidence-record.ts';
 import type { ExceptionRecord } from '../../core/exception/exception.ts';
@@ -38,12 +40,27 @@ import type {
 } from '../../core/webhooks/webhook-source.ts';
 import { decodeSeqCursor, encodeSeqCursor } from '../cursor.ts';
 import { countRelease } from '../dashboard-upkeep.ts';
-import { nextReleaseCursor, releaseListingSql } from '../release-listing-sql.ts';
+import {
+  type ExceptionDialect,
+  exceptionListingSql,
+  exceptionTimesSql,
+  nextExceptionCursor,
+} from '../exception-listing-sql.ts';
+import {
+  type ListingDialect,
+  nextReleaseCursor,
+  PENDING_DRIVE_LIMIT,
+  pendingCountSql,
+  releaseListingSql,
+} from '../release-listing-sql.ts';
+import { toException } from '../signature-rows.ts';
 import {
   type AuditQuery,
   type AuditRange,
   type ChangeQuery,
   type DashboardPeriod,
+  type ExceptionFilter,
+  type ExceptionQuery,
   type JobClaim,
   type JobLease,
   type JobQuery,
@@ -148,8 +165,37 @@ class SqliteReads implements StoreReader {
     return this.#signatures.getException(id);
   }
 
-  async listExceptions(limit: number) {
-    return this.#signatures.listExceptions(limit);
+  async listExceptions(query: ExceptionQuery): Promise<Page<ExceptionRecord>> {
+    const params: SQLInputValue[] = [];
+    const rows = this.statement(exceptionListingSql(query, this.#exceptionDialect(params))).all(
+      ...params,
+    );
+    return {
+      items: rows.slice(0, query.limit).map(toException),
+      nextCursor: nextExceptionCursor(query, rows),
+    };
+  }
+
+  async exceptionTimes(filter: ExceptionFilter): Promise<ExceptionTimes[]> {
+    const params: SQLInputValue[] = [];
+    return this.statement(exceptionTimesSql(filter, this.#exceptionDialect(params)))
+      .all(...params)
+      .map((row) => ({
+        requestedAt: String(row.requested_at),
+        expiresAt: String(row.expires_at),
+        approved: Boolean(row.approved),
+      }));
+  }
+
+  #exceptionDialect(params: SQLInputValue[]): ExceptionDialect {
+    return {
+      tables: { exceptions: 'exceptions', approvals: 'exception_approvals' },
+      param(value) {
+        params.push(value);
+        return `?${params.length}`;
+      },
+      requestedAt: "json_extract(e.record, '$.requestedAt')",
+    };
   }
 
   async listDelegationsTo(delegate: string) {
@@ -188,8 +234,7 @@ class SqliteReads implements StoreReader {
   }
 
   async listReleases(query: ReleaseQuery): Promise<Page<Release>> {
-    const params: SQLInputValue[] = [];
-    const sql = releaseListingSql(query, {
+    const dialect = (params: SQLInputValue[]): ListingDialect => ({
       tables: {
         releases: 'releases',
         changes: 'changes',
@@ -202,6 +247,14 @@ class SqliteReads implements StoreReader {
       },
       text: (column) => column,
     });
+    let pendingFirst = false;
+    if (query.pendingRoles !== undefined && query.pendingRoles.length > 0) {
+      const params: SQLInputValue[] = [];
+      const counted = this.statement(pendingCountSql(query, dialect(params))).get(...params);
+      pendingFirst = Number(counted?.n) < PENDING_DRIVE_LIMIT;
+    }
+    const params: SQLInputValue[] = [];
+    const sql = releaseListingSql(query, dialect(params), { pendingFirst });
     const rows = this.statement(sql).all(...params);
     return {
       items: rows.slice(0, query.limit).map(toRelease),
@@ -507,8 +560,12 @@ class SqliteReads implements StoreReader {
     return this.#dashboards.releaseThroughput(period);
   }
 
-  async pendingApprovals() {
-    return this.#dashboards.pendingApprovals();
+  async pendingApprovals(period: DashboardPeriod) {
+    return this.#dashboards.pendingApprovals(period);
+  }
+
+  async approvalCycles(period: DashboardPeriod, bucket: DashboardBucket) {
+    return this.#dashboards.approvalCycles(period, bucket);
   }
 
   async evidenceGaps(period: DashboardPeriod) {

@@ -2,15 +2,23 @@ import type { ChartConfiguration } from 'chart.js';
 import { type FormEvent, type ReactNode, useEffect, useId, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import {
+  type ApprovalCycleDashboard,
   type DeliveryDashboard,
   type EvidenceDashboard,
-  type ExceptionList,
+  type ExceptionAgingDashboard,
   errorMessage,
   type PendingApprovalsDashboard,
   type ThroughputDashboard,
 } from '../api-client.ts';
 import { ChartCanvas, PALETTE, STATUS_COLOURS } from '../components/dashboard/chart-canvas.tsx';
-import { formatCount, formatDuration, formatRate, hours } from '../components/dashboard/figures.ts';
+import {
+  durationAxis,
+  formatCount,
+  formatDuration,
+  formatRate,
+  hours,
+  inUnit,
+} from '../components/dashboard/figures.ts';
 import { ProblemMessage } from '../components/problem-message.tsx';
 import { useSession } from '../session.ts';
 import { useDocumentTitle } from '../use-document-title.ts';
@@ -67,7 +75,10 @@ export function DashboardsPage() {
   const [pending, setPending] = useState<Loaded<PendingApprovalsDashboard>>({
     status: 'loading',
   });
-  const [exceptions, setExceptions] = useState<Loaded<ExceptionList>>({ status: 'loading' });
+  const [cycles, setCycles] = useState<Loaded<ApprovalCycleDashboard>>({ status: 'loading' });
+  const [exceptions, setExceptions] = useState<Loaded<ExceptionAgingDashboard>>({
+    status: 'loading',
+  });
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: key stands for the choice
   useEffect(() => {
@@ -89,9 +100,11 @@ export function DashboardsPage() {
     load(client.throughput(period, abort.signal), setThroughput);
     load(client.evidenceCompleteness(period, abort.signal), setEvidence);
     load(client.delivery({ ...period, env: choice.env }, abort.signal), setDelivery);
-    // These two are "now", not over the period.
-    load(client.pendingApprovals(abort.signal), setPending);
-    load(client.listExceptions(abort.signal), setExceptions);
+    load(client.approvalCycles(period, abort.signal), setCycles);
+    // Current-state views: the period chooses the releases (created in it) and the exceptions
+    // (requested in it); their state is the one now.
+    load(client.pendingApprovals(period, abort.signal), setPending);
+    load(client.exceptionAging(period, abort.signal), setExceptions);
     return () => abort.abort();
   }, [client, key]);
 
@@ -121,10 +134,21 @@ export function DashboardsPage() {
       <Panel id="delivery" title={`Delivery (DORA) to ${choice.env}`} loaded={delivery}>
         {(data) => <DeliveryView data={data} />}
       </Panel>
-      <Panel id="approvals" title="Pending approvals by age (now)" loaded={pending}>
+      <Panel id="approval-cycles" title="Approval cycle time by role" loaded={cycles}>
+        {(data) => <ApprovalCycleView data={data} />}
+      </Panel>
+      <Panel
+        id="approvals"
+        title="Pending approvals by age, for releases created in the period"
+        loaded={pending}
+      >
         {(data) => <PendingApprovalsView data={data} />}
       </Panel>
-      <Panel id="exceptions" title="Exception aging (now)" loaded={exceptions}>
+      <Panel
+        id="exceptions"
+        title="Exception aging, for exceptions requested in the period"
+        loaded={exceptions}
+      >
         {(data) => <ExceptionAgingView data={data} />}
       </Panel>
     </section>
@@ -594,13 +618,13 @@ function PendingApprovalsView({ data }: { data: PendingApprovalsDashboard }) {
     <>
       <Tiles
         items={[
-          ['Waiting', formatCount(data.total), 'release and role pairs'],
+          ['Waiting now', formatCount(data.total), 'release and role pairs'],
           ['Longest wait since', oldest ?? '—', oldest ? 'UTC day' : 'nothing waits'],
           ...data.roles.map((role): [string, string] => [role.role, formatCount(role.total)]),
         ]}
       />
       {data.total === 0 ? (
-        <p className="muted">No release waits for an approval.</p>
+        <p className="muted">No release created in the period waits for an approval.</p>
       ) : (
         <ChartCanvas
           config={config}
@@ -616,35 +640,37 @@ function PendingApprovalsView({ data }: { data: PendingApprovalsDashboard }) {
   );
 }
 
-const AGING_COLOURS = ['#7a4700', '#1a7f37', '#b35900', '#8e1519'];
+/** requested, active, expiring soon, expired: the order and colours of the exception states. */
+const STATE_LABELS: Record<ExceptionAgingDashboard['states'][number], string> = {
+  requested: 'requested',
+  active: 'active',
+  'expiring-soon': 'expiring soon',
+  expired: 'expired',
+};
+const STATE_COLOURS: Record<ExceptionAgingDashboard['states'][number], string> = {
+  requested: '#0a58b8',
+  active: '#1a7f37',
+  'expiring-soon': '#b35900',
+  expired: '#8e1519',
+};
 
-function ExceptionAgingView({ data }: { data: ExceptionList }) {
-  const rows = useMemo<Array<[string, number]>>(
-    () => [
-      ['requested', data.aging.requested],
-      ['active', data.aging.active],
-      ['expiring soon', data.aging.expiringSoon],
-      ['expired', data.aging.expired],
-    ],
-    [data],
-  );
+function ExceptionAgingView({ data }: { data: ExceptionAgingDashboard }) {
   const config = useMemo<ChartConfiguration>(
     () => ({
       type: 'bar',
       data: {
-        labels: rows.map(([label]) => label),
-        datasets: [
-          {
-            label: 'exceptions',
-            data: rows.map(([, count]) => count),
-            backgroundColor: AGING_COLOURS,
-          },
-        ],
+        labels: data.series.map((s) => s.bucket),
+        datasets: data.states.map((state) => ({
+          label: STATE_LABELS[state],
+          data: data.series.map((s) => s.byState[state]),
+          backgroundColor: STATE_COLOURS[state],
+        })),
       },
       options: {
-        plugins: { legend: { display: false } },
         scales: {
+          x: { stacked: true, title: { display: true, text: `requested in (${data.bucket})` } },
           y: {
+            stacked: true,
             beginAtZero: true,
             ticks: { precision: 0 },
             title: { display: true, text: 'exceptions' },
@@ -652,16 +678,146 @@ function ExceptionAgingView({ data }: { data: ExceptionList }) {
         },
       },
     }),
-    [rows],
+    [data],
   );
   return (
     <>
-      <Tiles items={rows.map(([label, count]): [string, string] => [label, formatCount(count)])} />
-      <ChartCanvas
-        config={config}
-        label={`Bar chart: exceptions by state now: ${rows.map(([label, count]) => `${count} ${label}`).join(', ')}.`}
+      <Tiles
+        items={[
+          ['Exceptions', formatCount(data.total), 'requested in the period'],
+          ...data.states.map((state): [string, string, string?] => [
+            STATE_LABELS[state],
+            formatCount(data.totals[state]),
+            state === 'expiring-soon' ? 'within 7 days' : 'now',
+          ]),
+        ]}
       />
-      <FigureTable caption="exceptions by state" head={['state', 'exceptions']} rows={rows} />
+      {data.total === 0 ? (
+        <p className="muted">No exception was requested in the period.</p>
+      ) : (
+        <ChartCanvas
+          config={config}
+          label={`Bar chart: exceptions requested per ${data.bucket}, stacked by their state now: ${data.states.map((state) => `${data.totals[state]} ${STATE_LABELS[state]}`).join(', ')}.`}
+        />
+      )}
+      <FigureTable
+        caption={`exceptions requested per ${data.bucket}, by state now`}
+        head={[data.bucket, ...data.states.map((state) => STATE_LABELS[state]), 'total']}
+        rows={data.series.map((s) => [
+          s.bucket,
+          ...data.states.map((state) => s.byState[state]),
+          s.total,
+        ])}
+      />
+    </>
+  );
+}
+
+function ApprovalCycleView({ data }: { data: ApprovalCycleDashboard }) {
+  const config = useMemo<ChartConfiguration>(() => {
+    const axis = durationAxis(
+      Math.max(
+        0,
+        ...data.series.flatMap((s) => [
+          s.p90Seconds ?? 0,
+          ...Object.values(s.byRole).map((r) => r.medianSeconds ?? 0),
+        ]),
+      ),
+    );
+    return {
+      type: 'line',
+      data: {
+        labels: data.series.map((s) => s.bucket),
+        datasets: [
+          ...data.roles.map((role, index) => ({
+            label: `${role}, median`,
+            data: data.series.map((s) => inUnit(s.byRole[role]?.medianSeconds ?? null, axis)),
+            borderColor: PALETTE[index % PALETTE.length],
+            backgroundColor: PALETTE[index % PALETTE.length],
+            spanGaps: true,
+          })),
+          {
+            label: 'all roles, 90th percentile',
+            data: data.series.map((s) => inUnit(s.p90Seconds, axis)),
+            borderColor: '#8c959f',
+            backgroundColor: '#8c959f',
+            borderWidth: 1.5,
+            spanGaps: true,
+          },
+        ],
+      },
+      options: {
+        scales: {
+          x: { title: { display: true, text: `approved in (${data.bucket})` } },
+          y: { beginAtZero: true, title: { display: true, text: `${axis.unit} waited` } },
+        },
+      },
+    };
+  }, [data]);
+  return (
+    <>
+      <p className="muted dashboard-note">
+        From the first gate decision that asked for a role's approval to the signature that ended
+        the wait; counted on the day of that signature.
+      </p>
+      <Tiles
+        items={[
+          [
+            'Median',
+            formatDuration(data.overall.medianSeconds),
+            `p90 ${formatDuration(data.overall.p90Seconds)}`,
+          ],
+          ['Approvals', formatCount(data.overall.approvals), 'waits ended in the period'],
+          ...data.byRole.map((role): [string, string, string] => [
+            role.role,
+            formatDuration(role.medianSeconds),
+            `median of ${formatCount(role.approvals)}; p90 ${formatDuration(role.p90Seconds)}`,
+          ]),
+        ]}
+      />
+      {data.overall.approvals === 0 ? (
+        <p className="muted">No approval wait ended in the period.</p>
+      ) : (
+        <ChartCanvas
+          config={config}
+          label={`Line chart: median time waited for each role's approval per ${data.bucket} (${data.roles.join(', ')}), and the 90th percentile over all roles.`}
+        />
+      )}
+      <FigureTable
+        caption={`approval cycle time per ${data.bucket}: approvals, median and p90, and each role's median`}
+        head={[
+          data.bucket,
+          'approvals',
+          'median',
+          'p90',
+          ...data.roles.map((role) => `${role} median`),
+        ]}
+        rows={data.series.map((s) => [
+          s.bucket,
+          s.approvals,
+          formatDuration(s.medianSeconds),
+          formatDuration(s.p90Seconds),
+          ...data.roles.map((role) => formatDuration(s.byRole[role]?.medianSeconds ?? null)),
+        ])}
+      />
+      <FigureTable
+        caption="approval cycle time by role and by risk class over the period"
+        head={['role or risk class', 'approvals', 'median', 'p90']}
+        rows={[
+          ...data.byRole.map((r) => [
+            `role ${r.role}`,
+            r.approvals,
+            formatDuration(r.medianSeconds),
+            formatDuration(r.p90Seconds),
+          ]),
+          ...data.byClass.map((c) => [
+            `risk ${c.riskClass}`,
+            c.approvals,
+            formatDuration(c.medianSeconds),
+            formatDuration(c.p90Seconds),
+          ]),
+        ]}
+      />
     </>
   );
 }

@@ -140,18 +140,27 @@ function useWorkspace(
   return [workspace, setWorkspace, () => setGeneration((n) => n + 1), generation];
 }
 
+/** The release page shows this many exceptions, newest first, and links to the rest. */
+const EXCEPTIONS_SHOWN = 50;
+
 function ReleaseDetails({ release, evidence }: { release: Release; evidence: Evidence[] }) {
   const { client } = useSession();
   const [workspace, , reload, generation] = useWorkspace(release);
   const [exceptions, setExceptions] = useState<Exception[] | null>(null);
+  const [moreExceptions, setMoreExceptions] = useState(false);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: generation asks again
   useEffect(() => {
     const abort = new AbortController();
-    client.listExceptions(abort.signal).then(
-      (list) => setExceptions(list.items.filter((item) => appliesTo(item, release))),
-      () => undefined,
-    );
+    client
+      .listExceptions({ release: release.id, limit: EXCEPTIONS_SHOWN, signal: abort.signal })
+      .then(
+        (list) => {
+          setExceptions(list.items);
+          setMoreExceptions(list.nextCursor !== null);
+        },
+        () => undefined,
+      );
     return () => abort.abort();
   }, [client, release.id, release.service, generation]);
 
@@ -282,6 +291,13 @@ function ReleaseDetails({ release, evidence }: { release: Release; evidence: Evi
             onApproved={askGatesAgain}
           />
         )}
+        {moreExceptions && (
+          <p>
+            <Link to={`/exceptions?release=${encodeURIComponent(release.tag)}`}>
+              Every exception that applies to {release.tag}
+            </Link>
+          </p>
+        )}
       </section>
       <section aria-labelledby="evidence-heading" className="evidence-section">
         <h2 id="evidence-heading">
@@ -319,13 +335,6 @@ function ReleaseDetails({ release, evidence }: { release: Release; evidence: Evi
 }
 
 /** An exception for this release, or for every release of its service. */
-function appliesTo(exception: Exception, release: Release): boolean {
-  return (
-    exception.scope.releaseId === release.id ||
-    (exception.scope.releaseId === undefined && exception.scope.service === release.service)
-  );
-}
-
 function Field({ name, children }: { name: string; children: ReactNode }) {
   return (
     <div className="record-field">
