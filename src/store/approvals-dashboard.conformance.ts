@@ -156,6 +156,42 @@ export function runApprovalsDashboardConformance({ name, open }: StoreConformanc
       assert.deepEqual(await store.approvalCycles(APRIL, 'day'), { byBucket: [], byClass: [] });
     });
 
+    it('reads whole months from the monthly sums and ragged edges from days, to the same figures', async () => {
+      // The monthly sums cover whole May; these periods cut it differently.
+      const byMonthFromDays = async (period: { from: string; to: string }) => {
+        const days = await store.approvalCycles(period, 'day');
+        const sums = new Map<string, number>();
+        for (const row of days.byBucket) {
+          const key = `${row.bucket.slice(0, 7)} ${row.role} ${row.seconds}`;
+          sums.set(key, (sums.get(key) ?? 0) + row.approvals);
+        }
+        return { byMonth: [...sums].sort(), byClass: sortBy([...days.byClass]) };
+      };
+      for (const period of [
+        { from: '2026-04-15T00:00:00.000Z', to: '2026-06-10T00:00:00.000Z' },
+        { from: '2026-05-03T00:00:00.000Z', to: '2026-07-01T00:00:00.000Z' },
+        { from: '2026-03-01T00:00:00.000Z', to: '2026-05-03T00:00:00.000Z' },
+      ]) {
+        const months = await store.approvalCycles(period, 'month');
+        const expected = await byMonthFromDays(period);
+        assert.deepEqual(
+          months.byBucket.map((r) => [`${r.bucket} ${r.role} ${r.seconds}`, r.approvals]).sort(),
+          expected.byMonth,
+          `${period.from} – ${period.to}`,
+        );
+        assert.deepEqual(sortBy([...months.byClass]), expected.byClass);
+      }
+      const mayOnward = await store.approvalCycles(
+        { from: '2026-05-03T00:00:00.000Z', to: '2026-07-01T00:00:00.000Z' },
+        'month',
+      );
+      assert.equal(
+        mayOnward.byBucket.reduce((n, r) => n + r.approvals, 0),
+        2,
+        'the cycles of May 3rd and 4th, not the 2nd',
+      );
+    });
+
     it('counts pending approvals of the releases created in the period', async () => {
       assert.deepEqual(await store.pendingApprovals(MAY), []);
       assert.deepEqual(await store.pendingApprovals(APRIL), [

@@ -22,6 +22,8 @@ export interface UpkeepTables {
   gateLatestPending: string;
   approvalWaits: string;
   approvalCycleDays: string;
+  approvalCycleRoleMonths: string;
+  approvalCycleClassMonths: string;
   signatures: string;
   releaseDays: string;
   evidenceDays: string;
@@ -290,17 +292,32 @@ async function applyApprovalWaits(
     );
     if (signature?.at === null || signature?.at === undefined) continue;
     const signedAt = String(signature.at);
+    const [change] = await db.all(
+      `SELECT c.risk_class FROM ${db.t.releases} r JOIN ${db.t.changes} c ON c.id = r.change_id
+       WHERE r.id = ?1`,
+      [releaseId],
+    );
+    const riskClass = change?.risk_class == null ? '' : String(change.risk_class);
+    const day = dayOf(signedAt);
+    const bin = durationBin((Date.parse(signedAt) - Date.parse(since)) / 1000);
     await db.run(
       `INSERT INTO ${db.t.approvalCycleDays} AS t (day, role, risk_class, bin, approvals)
-       SELECT ?1, ?2, COALESCE((SELECT c.risk_class FROM ${db.t.releases} r
-         JOIN ${db.t.changes} c ON c.id = r.change_id WHERE r.id = ?3), ''), ?4, 1 WHERE true
+       VALUES (?1, ?2, ?3, ?4, 1)
        ON CONFLICT (day, role, risk_class, bin) DO UPDATE SET approvals = t.approvals + 1`,
-      [
-        dayOf(signedAt),
-        role,
-        releaseId,
-        durationBin((Date.parse(signedAt) - Date.parse(since)) / 1000),
-      ],
+      [day, role, riskClass, bin],
+    );
+    // The monthly sums long periods read (store/*/dashboard-reads.ts), kept in the same write.
+    await db.run(
+      `INSERT INTO ${db.t.approvalCycleRoleMonths} AS t (month, role, bin, approvals)
+       VALUES (?1, ?2, ?3, 1)
+       ON CONFLICT (month, role, bin) DO UPDATE SET approvals = t.approvals + 1`,
+      [day.slice(0, 7), role, bin],
+    );
+    await db.run(
+      `INSERT INTO ${db.t.approvalCycleClassMonths} AS t (month, risk_class, bin, approvals)
+       VALUES (?1, ?2, ?3, 1)
+       ON CONFLICT (month, risk_class, bin) DO UPDATE SET approvals = t.approvals + 1`,
+      [day.slice(0, 7), riskClass, bin],
     );
   }
 }

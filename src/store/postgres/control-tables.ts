@@ -60,6 +60,8 @@ export function controlTablesIn(s: string) {
     gateLatestPending: `${s}.gate_latest_pending`,
     approvalWaits: `${s}.approval_waits`,
     approvalCycleDays: `${s}.approval_cycle_days`,
+    approvalCycleRoleMonths: `${s}.approval_cycle_role_months`,
+    approvalCycleClassMonths: `${s}.approval_cycle_class_months`,
     signatures: `${s}.signatures`,
     releaseDays: `${s}.release_days`,
     evidenceDays: `${s}.evidence_days`,

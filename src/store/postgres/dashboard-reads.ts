@@ -2,6 +2,7 @@ import type { ApprovalCycleRows } from '../../core/dashboard/approval-cycle.ts';
 import type { DashboardBucket } from '../../core/dashboard/dashboards.ts';
 import type { PendingApprovalRow } from '../../core/dashboard/pending-approvals.ts';
 import { binSeconds } from '../../core/dashboard/time-bins.ts';
+import { splitWholeMonths } from '../../core/dashboard/whole-months.ts';
 import type { DeploymentStatus } from '../../core/deployment/deployment.ts';
 import type { DashboardPeriod, DeliveryRows, EvidenceGapRows, ThroughputRow } from '../store.ts';
 import type { controlTablesIn } from './control-tables.ts';
@@ -47,18 +48,36 @@ export function postgresDashboards(run: Run, t: Tables) {
       period: DashboardPeriod,
       bucket: DashboardBucket,
     ): Promise<ApprovalCycleRows> {
-      const range = days(period);
+      // Whole months from the monthly sums, the ragged edges from the daily rows.
+      const { months, before, after } = splitWholeMonths(period);
+      const split = [months.from, months.to, before.from, before.to, after.from, after.to];
       const [byBucket, byClass] = await Promise.all([
+        bucket === 'month'
+          ? run(
+              `SELECT bucket, role, bin, SUM(n) AS n FROM (
+                 SELECT month AS bucket, role, bin, approvals AS n
+                 FROM ${t.approvalCycleRoleMonths} WHERE month >= $1 AND month < $2
+                 UNION ALL
+                 SELECT substr(day, 1, 7), role, bin, approvals FROM ${t.approvalCycleDays}
+                 WHERE (day >= $3 AND day < $4) OR (day >= $5 AND day < $6)) AS cycles
+               GROUP BY bucket, role, bin HAVING SUM(n) > 0`,
+              split,
+            )
+          : run(
+              `SELECT ${BUCKET_OF_DAY[bucket]} AS bucket, role, bin, SUM(approvals) AS n
+               FROM ${t.approvalCycleDays} WHERE day >= $1 AND day < $2
+               GROUP BY 1, role, bin HAVING SUM(approvals) > 0`,
+              days(period),
+            ),
         run(
-          `SELECT ${BUCKET_OF_DAY[bucket]} AS bucket, role, bin, SUM(approvals) AS n
-           FROM ${t.approvalCycleDays} WHERE day >= $1 AND day < $2
-           GROUP BY 1, role, bin HAVING SUM(approvals) > 0`,
-          range,
-        ),
-        run(
-          `SELECT risk_class, bin, SUM(approvals) AS n FROM ${t.approvalCycleDays}
-           WHERE day >= $1 AND day < $2 GROUP BY risk_class, bin HAVING SUM(approvals) > 0`,
-          range,
+          `SELECT risk_class, bin, SUM(n) AS n FROM (
+             SELECT risk_class, bin, approvals AS n FROM ${t.approvalCycleClassMonths}
+             WHERE month >= $1 AND month < $2
+             UNION ALL
+             SELECT risk_class, bin, approvals FROM ${t.approvalCycleDays}
+             WHERE (day >= $3 AND day < $4) OR (day >= $5 AND day < $6)) AS cycles
+           GROUP BY risk_class, bin HAVING SUM(n) > 0`,
+          split,
         ),
       ]);
       return {

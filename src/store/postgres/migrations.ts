@@ -707,4 +707,33 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 15,
+    name: 'approval cycle times per month (long dashboard periods)',
+    sql: `
+      -- The same approval cycles summed per calendar month, once by role and once by risk
+      -- class: a long period reads its whole months here and only its ragged edges from
+      -- approval_cycle_days (a year was 44,000 daily rows, 120 ms at p99).
+      CREATE TABLE approval_cycle_role_months (
+        month     text NOT NULL,
+        role      text NOT NULL,
+        bin       integer NOT NULL,
+        approvals integer NOT NULL,
+        PRIMARY KEY (month, role, bin)
+      );
+      CREATE TABLE approval_cycle_class_months (
+        month      text NOT NULL,
+        risk_class text NOT NULL,
+        bin        integer NOT NULL,
+        approvals  integer NOT NULL,
+        PRIMARY KEY (month, risk_class, bin)
+      );
+      INSERT INTO approval_cycle_role_months (month, role, bin, approvals)
+        SELECT substr(day, 1, 7), role, bin, SUM(approvals) FROM approval_cycle_days
+        GROUP BY substr(day, 1, 7), role, bin;
+      INSERT INTO approval_cycle_class_months (month, risk_class, bin, approvals)
+        SELECT substr(day, 1, 7), risk_class, bin, SUM(approvals) FROM approval_cycle_days
+        GROUP BY substr(day, 1, 7), risk_class, bin;
+    `,
+  },
 ];

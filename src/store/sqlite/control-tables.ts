@@ -228,6 +228,8 @@ export class SqliteControlWrites {
         gateLatestPending: 'gate_latest_pending',
         approvalWaits: 'approval_waits',
         approvalCycleDays: 'approval_cycle_days',
+        approvalCycleRoleMonths: 'approval_cycle_role_months',
+        approvalCycleClassMonths: 'approval_cycle_class_months',
         signatures: 'signatures',
         releaseDays: 'release_days',
         evidenceDays: 'evidence_days',

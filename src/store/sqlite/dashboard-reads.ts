@@ -3,6 +3,7 @@ import type { ApprovalCycleRows } from '../../core/dashboard/approval-cycle.ts';
 import type { DashboardBucket } from '../../core/dashboard/dashboards.ts';
 import type { PendingApprovalRow } from '../../core/dashboard/pending-approvals.ts';
 import { binSeconds } from '../../core/dashboard/time-bins.ts';
+import { splitWholeMonths } from '../../core/dashboard/whole-months.ts';
 import type { DeploymentStatus } from '../../core/deployment/deployment.ts';
 import type { DashboardPeriod, DeliveryRows, EvidenceGapRows, ThroughputRow } from '../store.ts';
 
@@ -42,16 +43,34 @@ export class SqliteDashboardReads {
   }
 
   approvalCycles(period: DashboardPeriod, bucket: DashboardBucket): ApprovalCycleRows {
-    const range = days(period);
-    const byBucket = this.#q(
-      `SELECT ${BUCKET_OF_DAY[bucket]} AS bucket, role, bin, SUM(approvals) AS n
-       FROM approval_cycle_days WHERE day >= ? AND day < ?
-       GROUP BY 1, role, bin HAVING SUM(approvals) > 0`,
-    ).all(...range);
+    // Whole months from the monthly sums, the ragged edges from the daily rows.
+    const { months, before, after } = splitWholeMonths(period);
+    const edges = [before.from, before.to, after.from, after.to];
+    const byBucket =
+      bucket === 'month'
+        ? this.#q(
+            `SELECT bucket, role, bin, SUM(n) AS n FROM (
+               SELECT month AS bucket, role, bin, approvals AS n FROM approval_cycle_role_months
+               WHERE month >= ? AND month < ?
+               UNION ALL
+               SELECT substr(day, 1, 7), role, bin, approvals FROM approval_cycle_days
+               WHERE (day >= ? AND day < ?) OR (day >= ? AND day < ?))
+             GROUP BY bucket, role, bin HAVING SUM(n) > 0`,
+          ).all(months.from, months.to, ...edges)
+        : this.#q(
+            `SELECT ${BUCKET_OF_DAY[bucket]} AS bucket, role, bin, SUM(approvals) AS n
+             FROM approval_cycle_days WHERE day >= ? AND day < ?
+             GROUP BY 1, role, bin HAVING SUM(approvals) > 0`,
+          ).all(...days(period));
     const byClass = this.#q(
-      `SELECT risk_class, bin, SUM(approvals) AS n FROM approval_cycle_days
-       WHERE day >= ? AND day < ? GROUP BY risk_class, bin HAVING SUM(approvals) > 0`,
-    ).all(...range);
+      `SELECT risk_class, bin, SUM(n) AS n FROM (
+         SELECT risk_class, bin, approvals AS n FROM approval_cycle_class_months
+         WHERE month >= ? AND month < ?
+         UNION ALL
+         SELECT risk_class, bin, approvals FROM approval_cycle_days
+         WHERE (day >= ? AND day < ?) OR (day >= ? AND day < ?))
+       GROUP BY risk_class, bin HAVING SUM(n) > 0`,
+    ).all(months.from, months.to, ...edges);
     return {
       byBucket: byBucket.map((row) => ({
         bucket: String(row.bucket),

@@ -727,4 +727,33 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     `,
   },
+  {
+    version: 17,
+    name: 'approval cycle times per month (long dashboard periods)',
+    sql: `
+      -- The same approval cycles summed per calendar month, once by role and once by risk
+      -- class: a long period reads its whole months here and only its ragged edges from
+      -- approval_cycle_days (a year was 44,000 daily rows, 120 ms at p99).
+      CREATE TABLE approval_cycle_role_months (
+        month     TEXT NOT NULL,
+        role      TEXT NOT NULL,
+        bin       INTEGER NOT NULL,
+        approvals INTEGER NOT NULL,
+        PRIMARY KEY (month, role, bin)
+      ) WITHOUT ROWID;
+      CREATE TABLE approval_cycle_class_months (
+        month      TEXT NOT NULL,
+        risk_class TEXT NOT NULL,
+        bin        INTEGER NOT NULL,
+        approvals  INTEGER NOT NULL,
+        PRIMARY KEY (month, risk_class, bin)
+      ) WITHOUT ROWID;
+      INSERT INTO approval_cycle_role_months (month, role, bin, approvals)
+        SELECT substr(day, 1, 7), role, bin, SUM(approvals) FROM approval_cycle_days
+        GROUP BY substr(day, 1, 7), role, bin;
+      INSERT INTO approval_cycle_class_months (month, risk_class, bin, approvals)
+        SELECT substr(day, 1, 7), risk_class, bin, SUM(approvals) FROM approval_cycle_days
+        GROUP BY substr(day, 1, 7), risk_class, bin;
+    `,
+  },
 ];

@@ -108,7 +108,10 @@ describe('SQLite store specifics', () => {
     // A column someone rewrote as a blob of the same bytes keeps its bytes.
     db.exec('DROP TRIGGER audit_log_no_update');
     db.exec('UPDATE audit_log SET actor = CAST(actor AS BLOB) WHERE seq = 1');
-    assert.deepEqual(applyMigrations(db, SQLITE_MIGRATIONS), [16]);
+    assert.deepEqual(
+      applyMigrations(db, SQLITE_MIGRATIONS),
+      SQLITE_MIGRATIONS.filter((m) => m.version >= 16).map((m) => m.version),
+    );
     const rows = db.prepare('SELECT leaf, leaf_hash, subject FROM audit_log ORDER BY seq').all();
     assert.equal(rows.length, entries.length);
     for (const [i, row] of rows.entries()) {
