@@ -81,7 +81,7 @@ export async function deliveryPerformance(
     });
   }
   const { period, bucket } = resolvePeriod(deps, options);
-  const rows = await deps.store.deliveryFigures(period, environment);
+  const rows = await deps.store.deliveryFigures(period, environment, bucket);
   return deliveryDashboard(rows, period, bucket, environment);
 }
 

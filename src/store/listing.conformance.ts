@@ -322,7 +322,7 @@ export function runListingConformance({ name, open }: StoreConformanceOptions): 
     });
 
     it('reads deployments, lead times and restore times for an environment', async () => {
-      const figures = await store.deliveryFigures(JANUARY, 'production');
+      const figures = await store.deliveryFigures(JANUARY, 'production', 'day');
       assert.deepEqual(
         sortBy(figures.deployments),
         sortBy([
@@ -347,7 +347,35 @@ export function runListingConformance({ name, open }: StoreConformanceOptions): 
           { day: '2026-01-06', seconds: null },
         ]),
       );
-      const staging = await store.deliveryFigures(JANUARY, 'staging');
+      // Per bucket, dated by the bucket's first day: Jan 3rd (Sat) and 4th (Sun) are in the ISO
+      // week of Monday December 29th; the 6th is in the week of the 5th.
+      const weeks = await store.deliveryFigures(JANUARY, 'production', 'week');
+      assert.deepEqual(
+        sortBy(weeks.deployments),
+        sortBy([
+          { day: '2025-12-29', status: 'succeeded', deployments: 3 },
+          { day: '2025-12-29', status: 'failed', deployments: 1 },
+          { day: '2026-01-05', status: 'rolled-back', deployments: 1 },
+        ]),
+      );
+      const months = await store.deliveryFigures(JANUARY, 'production', 'month');
+      assert.deepEqual(
+        sortBy(months.deployments),
+        sortBy([
+          { day: '2026-01-01', status: 'succeeded', deployments: 3 },
+          { day: '2026-01-01', status: 'failed', deployments: 1 },
+          { day: '2026-01-01', status: 'rolled-back', deployments: 1 },
+        ]),
+      );
+      assert.deepEqual(
+        sortBy(months.leadTimes),
+        sortBy([
+          { day: '2026-01-01', seconds: binned(172_800), releases: 1 },
+          { day: '2026-01-01', seconds: binned(135_000.5), releases: 1 },
+        ]),
+      );
+      assert.deepEqual(sortBy(months.restores), sortBy(figures.restores));
+      const staging = await store.deliveryFigures(JANUARY, 'staging', 'day');
       assert.deepEqual(staging.leadTimes, [
         { day: '2026-01-02', seconds: binned(86_400), releases: 1 },
       ]);
@@ -361,7 +389,7 @@ export function runListingConformance({ name, open }: StoreConformanceOptions): 
         // svc-c's rollback on the 6th is restored by this success.
         await tx.insertDeployment(deploy(r4, 'succeeded', '2026-01-09T00:00:00.000Z'));
       });
-      const figures = await store.deliveryFigures(JANUARY, 'production');
+      const figures = await store.deliveryFigures(JANUARY, 'production', 'day');
       const r3Lead = binned(5 * 86_400);
       assert.deepEqual(
         figures.leadTimes.filter((row) => row.day >= '2026-01-07'),

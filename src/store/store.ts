@@ -290,7 +290,16 @@ export interface StoreReader {
 
   releaseThroughput(period: DashboardPeriod): Promise<ThroughputRow[]>;
   evidenceGaps(period: DashboardPeriod): Promise<EvidenceGapRows>;
-  deliveryFigures(period: DashboardPeriod, environment: string): Promise<DeliveryRows>;
+  /**
+   * Deployments and lead times summed per bucket, each row dated by its bucket's first day (the
+   * day, the ISO week's Monday, the month's 1st), so a year is a few hundred rows; restores one
+   * per failure, by day.
+   */
+  deliveryFigures(
+    period: DashboardPeriod,
+    environment: string,
+    bucket: DashboardBucket,
+  ): Promise<DeliveryRows>;
   getJob(id: string): Promise<Job | undefined>;
   /** Newest first. */
   listJobs(query: JobQuery): Promise<Page<Job>>;

@@ -135,17 +135,26 @@ export function postgresDashboards(run: Run, t: Tables) {
       };
     },
 
-    async deliveryFigures(period: DashboardPeriod, environment: string): Promise<DeliveryRows> {
+    async deliveryFigures(
+      period: DashboardPeriod,
+      environment: string,
+      bucket: DashboardBucket,
+    ): Promise<DeliveryRows> {
       const [from, to] = days(period);
+      // Summed per bucket, dated by its first day (see the Store interface).
       const [deployments, leadTimes, restores] = await Promise.all([
         run(
-          `SELECT day, status, deployments FROM ${t.deploymentDays}
-           WHERE environment = $1 AND day >= $2 AND day < $3 AND deployments > 0`,
+          `SELECT ${BUCKET_START[bucket]} AS day, status, SUM(deployments) AS deployments
+           FROM ${t.deploymentDays}
+           WHERE environment = $1 AND day >= $2 AND day < $3 AND deployments > 0
+           GROUP BY 1, status`,
           [environment, from, to],
         ),
         run(
-          `SELECT day, bin, releases FROM ${t.leadTimeDays}
-           WHERE environment = $1 AND day >= $2 AND day < $3 AND releases > 0`,
+          `SELECT ${BUCKET_START[bucket]} AS day, bin, SUM(releases) AS releases
+           FROM ${t.leadTimeDays}
+           WHERE environment = $1 AND day >= $2 AND day < $3 AND releases > 0
+           GROUP BY 1, bin`,
           [environment, from, to],
         ),
         run(
@@ -175,6 +184,13 @@ export function postgresDashboards(run: Run, t: Tables) {
 }
 
 /** A day's bucket key, as core/dashboard's bucketOf makes it: the ISO week's Monday for weeks. */
+/** A day's bucket as the bucket's first day, which core's bucketOf maps back to the bucket. */
+const BUCKET_START: Record<DashboardBucket, string> = {
+  day: 'day',
+  week: "to_char(date_trunc('week', day::date), 'YYYY-MM-DD')",
+  month: "substr(day, 1, 7) || '-01'",
+};
+
 const BUCKET_OF_DAY: Record<DashboardBucket, string> = {
   day: 'day',
   week: "to_char(date_trunc('week', day::date), 'YYYY-MM-DD')",

@@ -619,8 +619,12 @@ class PostgresReads implements StoreReader {
     return postgresDashboards(this.run, this.t.control).evidenceGaps(period);
   }
 
-  deliveryFigures(period: DashboardPeriod, environment: string) {
-    return postgresDashboards(this.run, this.t.control).deliveryFigures(period, environment);
+  deliveryFigures(period: DashboardPeriod, environment: string, bucket: DashboardBucket) {
+    return postgresDashboards(this.run, this.t.control).deliveryFigures(
+      period,
+      environment,
+      bucket,
+    );
   }
 
   async getJob(id: string): Promise<Job | undefined> {

@@ -572,8 +572,8 @@ class SqliteReads implements StoreReader {
     return this.#dashboards.evidenceGaps(period);
   }
 
-  async deliveryFigures(period: DashboardPeriod, environment: string) {
-    return this.#dashboards.deliveryFigures(period, environment);
+  async deliveryFigures(period: DashboardPeriod, environment: string, bucket: DashboardBucket) {
+    return this.#dashboards.deliveryFigures(period, environment, bucket);
   }
 
   async getJob(id: string): Promise<Job | undefined> {
