@@ -1,9 +1,8 @@
 import type { ApprovalCycleRows } from '../../core/dashboard/approval-cycle.ts';
 import type { DashboardBucket } from '../../core/dashboard/dashboards.ts';
 import type { PendingApprovalRow } from '../../core/dashboard/pending-approvals.ts';
-import { binSeconds } from '../../core/dashboard/time-bins.ts';
 import { splitWholeMonths } from '../../core/dashboard/whole-months.ts';
-import type { DeploymentStatus } from '../../core/deployment/deployment.ts';
+import { periodDays, toApprovalCycleRows, toDeliveryRows } from '../dashboard-rows.ts';
 import type { DashboardPeriod, DeliveryRows, EvidenceGapRows, ThroughputRow } from '../store.ts';
 import type { controlTablesIn } from './control-tables.ts';
 
@@ -21,7 +20,7 @@ export function postgresDashboards(run: Run, t: Tables) {
       const rows = await run(
         `SELECT day, risk_class, releases FROM ${t.releaseDays}
          WHERE day >= $1 AND day < $2 AND releases > 0`,
-        days(period),
+        periodDays(period),
       );
       return rows.map((row) => ({
         day: String(row.day),
@@ -67,7 +66,7 @@ export function postgresDashboards(run: Run, t: Tables) {
               `SELECT ${BUCKET_OF_DAY[bucket]} AS bucket, role, bin, SUM(approvals) AS n
                FROM ${t.approvalCycleDays} WHERE day >= $1 AND day < $2
                GROUP BY 1, role, bin HAVING SUM(approvals) > 0`,
-              days(period),
+              periodDays(period),
             ),
         run(
           `SELECT risk_class, bin, SUM(n) AS n FROM (
@@ -80,23 +79,11 @@ export function postgresDashboards(run: Run, t: Tables) {
           split,
         ),
       ]);
-      return {
-        byBucket: byBucket.map((row) => ({
-          bucket: String(row.bucket),
-          role: String(row.role),
-          seconds: binSeconds(Number(row.bin)),
-          approvals: Number(row.n),
-        })),
-        byClass: byClass.map((row) => ({
-          riskClass: row.risk_class === '' ? null : String(row.risk_class),
-          seconds: binSeconds(Number(row.bin)),
-          approvals: Number(row.n),
-        })),
-      };
+      return toApprovalCycleRows(byBucket, byClass);
     },
 
     async evidenceGaps(period: DashboardPeriod): Promise<EvidenceGapRows> {
-      const range = days(period);
+      const range = periodDays(period);
       const [byService, byKind, byDay] = await Promise.all([
         run(
           `SELECT service, SUM(decided) AS decided, SUM(incomplete) AS incomplete
@@ -140,7 +127,7 @@ export function postgresDashboards(run: Run, t: Tables) {
       environment: string,
       bucket: DashboardBucket,
     ): Promise<DeliveryRows> {
-      const [from, to] = days(period);
+      const [from, to] = periodDays(period);
       // Summed per bucket, dated by its first day (see the Store interface).
       const [deployments, leadTimes, restores] = await Promise.all([
         run(
@@ -163,27 +150,11 @@ export function postgresDashboards(run: Run, t: Tables) {
           [environment, from, to],
         ),
       ]);
-      return {
-        deployments: deployments.map((row) => ({
-          day: String(row.day),
-          status: String(row.status) as DeploymentStatus,
-          deployments: Number(row.deployments),
-        })),
-        leadTimes: leadTimes.map((row) => ({
-          day: String(row.day),
-          seconds: binSeconds(Number(row.bin)),
-          releases: Number(row.releases),
-        })),
-        restores: restores.map((row) => ({
-          day: String(row.day),
-          seconds: row.seconds === null ? null : Number(row.seconds),
-        })),
-      };
+      return toDeliveryRows(deployments, leadTimes, restores);
     },
   };
 }
 
-/** A day's bucket key, as core/dashboard's bucketOf makes it: the ISO week's Monday for weeks. */
 /** A day's bucket as the bucket's first day, which core's bucketOf maps back to the bucket. */
 const BUCKET_START: Record<DashboardBucket, string> = {
   day: 'day',
@@ -191,13 +162,9 @@ const BUCKET_START: Record<DashboardBucket, string> = {
   month: "substr(day, 1, 7) || '-01'",
 };
 
+/** A day's bucket key, as core/dashboard's bucketOf makes it: the ISO week's Monday for weeks. */
 const BUCKET_OF_DAY: Record<DashboardBucket, string> = {
   day: 'day',
   week: "to_char(date_trunc('week', day::date), 'YYYY-MM-DD')",
   month: 'substr(day, 1, 7)',
 };
-
-/** The period's days: from's day inclusive, to's day exclusive (periods are whole UTC days). */
-function days(period: DashboardPeriod): [string, string] {
-  return [period.from.slice(0, 10), period.to.slice(0, 10)];
-}

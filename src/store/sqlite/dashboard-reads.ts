@@ -2,9 +2,8 @@ import type { StatementSync } from 'node:sqlite';
 import type { ApprovalCycleRows } from '../../core/dashboard/approval-cycle.ts';
 import type { DashboardBucket } from '../../core/dashboard/dashboards.ts';
 import type { PendingApprovalRow } from '../../core/dashboard/pending-approvals.ts';
-import { binSeconds } from '../../core/dashboard/time-bins.ts';
 import { splitWholeMonths } from '../../core/dashboard/whole-months.ts';
-import type { DeploymentStatus } from '../../core/deployment/deployment.ts';
+import { periodDays, toApprovalCycleRows, toDeliveryRows } from '../dashboard-rows.ts';
 import type { DashboardPeriod, DeliveryRows, EvidenceGapRows, ThroughputRow } from '../store.ts';
 
 type Prepare = (sql: string) => StatementSync;
@@ -24,7 +23,7 @@ export class SqliteDashboardReads {
       `SELECT day, risk_class, releases FROM release_days
        WHERE day >= ? AND day < ? AND releases > 0`,
     )
-      .all(...days(period))
+      .all(...periodDays(period))
       .map((row) => ({
         day: String(row.day),
         riskClass: row.risk_class === '' ? null : String(row.risk_class),
@@ -61,7 +60,7 @@ export class SqliteDashboardReads {
             `SELECT ${BUCKET_OF_DAY[bucket]} AS bucket, role, bin, SUM(approvals) AS n
              FROM approval_cycle_days WHERE day >= ? AND day < ?
              GROUP BY 1, role, bin HAVING SUM(approvals) > 0`,
-          ).all(...days(period));
+          ).all(...periodDays(period));
     const byClass = this.#q(
       `SELECT risk_class, bin, SUM(n) AS n FROM (
          SELECT risk_class, bin, approvals AS n FROM approval_cycle_class_months
@@ -71,23 +70,11 @@ export class SqliteDashboardReads {
          WHERE (day >= ? AND day < ?) OR (day >= ? AND day < ?))
        GROUP BY risk_class, bin HAVING SUM(n) > 0`,
     ).all(months.from, months.to, ...edges);
-    return {
-      byBucket: byBucket.map((row) => ({
-        bucket: String(row.bucket),
-        role: String(row.role),
-        seconds: binSeconds(Number(row.bin)),
-        approvals: Number(row.n),
-      })),
-      byClass: byClass.map((row) => ({
-        riskClass: row.risk_class === '' ? null : String(row.risk_class),
-        seconds: binSeconds(Number(row.bin)),
-        approvals: Number(row.n),
-      })),
-    };
+    return toApprovalCycleRows(byBucket, byClass);
   }
 
   evidenceGaps(period: DashboardPeriod): EvidenceGapRows {
-    const range = days(period);
+    const range = periodDays(period);
     const byService = this.#q(
       `SELECT service, SUM(decided) AS decided, SUM(incomplete) AS incomplete FROM evidence_days
        WHERE day >= ? AND day < ? GROUP BY service HAVING SUM(decided) > 0`,
@@ -124,7 +111,7 @@ export class SqliteDashboardReads {
     environment: string,
     bucket: DashboardBucket,
   ): DeliveryRows {
-    const [from, to] = days(period);
+    const [from, to] = periodDays(period);
     // Summed per bucket here rather than handed over per day: a year of lead-time rows was
     // tens of thousands of objects to build and sort (127 ms at p99 on 100,000 releases).
     const deployments = this.#q(
@@ -141,22 +128,7 @@ export class SqliteDashboardReads {
     const restores = this.#q(
       `SELECT day, seconds FROM restores WHERE environment = ? AND day >= ? AND day < ?`,
     ).all(environment, from, to);
-    return {
-      deployments: deployments.map((row) => ({
-        day: String(row.day),
-        status: String(row.status) as DeploymentStatus,
-        deployments: Number(row.deployments),
-      })),
-      leadTimes: leadTimes.map((row) => ({
-        day: String(row.day),
-        seconds: binSeconds(Number(row.bin)),
-        releases: Number(row.releases),
-      })),
-      restores: restores.map((row) => ({
-        day: String(row.day),
-        seconds: row.seconds === null ? null : Number(row.seconds),
-      })),
-    };
+    return toDeliveryRows(deployments, leadTimes, restores);
   }
 }
 
@@ -173,8 +145,3 @@ const BUCKET_START: Record<DashboardBucket, string> = {
   week: "date(day, '-6 days', 'weekday 1')",
   month: "substr(day, 1, 7) || '-01'",
 };
-
-/** The period's days: from's day inclusive, to's day exclusive (periods are whole UTC days). */
-function days(period: DashboardPeriod): [string, string] {
-  return [period.from.slice(0, 10), period.to.slice(0, 10)];
-}
